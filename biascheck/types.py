@@ -132,4 +132,6 @@ class Comparison:
     articles: int
     skipped: tuple[Skipped, ...] = ()
     by: str = "outlet"  # outlet | type
+    dropped_lines: int = 0  # lines of page furniture removed by cleaning
+    model_kind: str = ""  # what the scores measure: "target stance", "sentence tone (not target stance)"
     scored: tuple[ScoredMention, ...] = field(default=(), repr=False, compare=False)

@@ -1,0 +1,5 @@
+"""python -m biascheck"""
+
+from .cli import app
+
+app(prog_name="biascheck")

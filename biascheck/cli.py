@@ -1,0 +1,172 @@
+"""The `biascheck` command: parse options, call the Python API, render, turn errors into messages.
+
+Nothing heavy is imported at module level, so `biascheck --help` answers at once. New commands
+reuse the shared option types below (Inputs, Format, Output, ...) and `emit` / `user_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Compare how news outlets portray Russia, NATO and the EU, one target mention at a time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class By(str, Enum):
+    outlet = "outlet"
+    type = "type"
+
+
+def _check_format(value: str) -> str:
+    from .report import check_format
+
+    try:
+        return check_format(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+# Shared options: every command that reads articles or writes a table uses these.
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(help="Article files or folders: .txt, .md, .html, or .jsonl/.csv with id and text columns."),
+]
+Manifest = Annotated[
+    Optional[Path],
+    typer.Option(help="CSV or JSONL giving each file's outlet, url, title, published. Overrides detection.",
+                 exists=True, dir_okay=False),
+]
+Targets = Annotated[
+    Optional[Path],
+    typer.Option("--targets", help="TOML file that adds targets (or replaces them, with replace = true).",
+                 exists=True, dir_okay=False),
+]
+Outlets = Annotated[
+    Optional[Path],
+    typer.Option("--outlets", help="TOML file that adds or overrides outlet registry entries.",
+                 exists=True, dir_okay=False),
+]
+Model = Annotated[
+    str,
+    typer.Option(help="default (the shipped stance model), lexicon (VADER sentence tone) or a model folder."),
+]
+Format = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Any tabulate format (simple, github, grid, pipe, ...), csv or json.",
+                 callback=_check_format),
+]
+Output = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="Write the result to this file instead of the terminal.", dir_okay=False),
+]
+
+
+def say(message: str) -> None:
+    """A message for the user, on stderr so that stdout stays the result."""
+    typer.echo(message, err=True)
+
+
+def emit(text: str, output: Optional[Path]) -> None:
+    """Print a result, or write it to --output."""
+    if output is None:
+        typer.echo(text)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as e:
+        say(f"Error: cannot write {output}: {e.strerror or e}. Check that the folder exists and is writable.")
+        raise typer.Exit(1) from None
+    say(f"Wrote {output}")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into a one-line message and exit code 1 (no traceback)."""
+    from .errors import BiascheckError
+
+    try:
+        yield
+    except BiascheckError as e:
+        say(f"Error: {e}")
+        raise typer.Exit(1) from None
+
+
+def _finish(result) -> None:
+    """Summary and skipped inputs on stderr; exit 1 only when nothing could be processed."""
+    from .report import summary_lines
+
+    for line in summary_lines(result):
+        say(line)
+    if result.articles == 0:
+        say("Error: no article could be processed. Check the paths and the reasons above.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    inputs: Inputs,
+    manifest: Manifest = None,
+    targets: Targets = None,
+    outlets: Outlets = None,
+    by: Annotated[By, typer.Option(help="Group rows by outlet or by outlet type.")] = By.outlet,
+    model: Model = "default",
+    fmt: Format = "simple",
+    output: Output = None,
+) -> None:
+    """Score every target mention and compare outlets (or outlet types) per target."""
+    from . import api
+    from .report import render_comparison
+
+    with user_errors():
+        result = api.compare(inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, by=by.value)
+    if result.articles:
+        emit(render_comparison(result, fmt), output)
+    _finish(result)
+
+
+@app.command()
+def sentences(
+    inputs: Inputs,
+    manifest: Manifest = None,
+    targets: Targets = None,
+    outlets: Outlets = None,
+    model: Model = "default",
+    fmt: Format = "simple",
+    output: Output = None,
+) -> None:
+    """Show each target mention with its sentence, label and probability."""
+    from . import api
+    from .report import render_mentions
+
+    with user_errors():
+        result = api.compare(
+            inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, keep_mentions=True
+        )
+    if result.articles:
+        emit(render_mentions(result.scored, fmt), output)
+    _finish(result)
+
+
+@app.command("outlets")
+def outlets_command(outlets: Outlets = None, fmt: Format = "simple", output: Output = None) -> None:
+    """List the outlet registry: name, type, country, domains and the basis for the type."""
+    from . import api
+    from .report import render_outlets
+
+    with user_errors():
+        registry = api.list_outlets(outlets)
+    emit(render_outlets(registry, fmt), output)
+
+
+def main() -> None:
+    app()
