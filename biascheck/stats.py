@@ -142,6 +142,7 @@ def analyse(
 ) -> tuple[StatCell, ...]:
     """Cells (as `aggregate` makes them) with intervals, flags and a difference against the other groups.
 
+    Intervals need at least two articles on each side; with one they are None (and the cell flagged).
     The difference of a group is its net score minus the pooled net score of all other groups'
     mentions of the same target; its interval resamples articles within each group, its p-value
     comes from a permutation test, and p-values are adjusted over every test in the result.
@@ -155,7 +156,7 @@ def analyse(
 
     boot: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
     tables: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-    intervals: dict[tuple[str, str], tuple[Interval, ...]] = {}
+    intervals: dict[tuple[str, str], tuple[Interval | None, ...]] = {}
     for cell in cells:
         key = (cell.outlet, cell.target)
         items = per[key]
@@ -167,9 +168,12 @@ def analyse(
         tables[key] = sums, counts
         s, c = bootstrap_sums(sums, counts, method.resamples, _rng(method, cell.target, cell.outlet))
         boot[key] = s, c
-        intervals[key] = tuple(percentile_interval(s[:, j] / c, method.confidence) for j in range(4))
+        if len(counts) < 2:  # one article: resampling it says nothing about variation
+            intervals[key] = (None, None, None, None)
+        else:
+            intervals[key] = tuple(percentile_interval(s[:, j] / c, method.confidence) for j in range(4))
 
-    raw: dict[tuple[str, str], tuple[float, Interval, float, int]] = {}
+    raw: dict[tuple[str, str], tuple[float, Interval | None, float, int]] = {}
     for target in dict.fromkeys(c.target for c in cells):
         keys = [(c.outlet, c.target) for c in cells if c.target == target]
         if len(keys) < 2:
@@ -185,9 +189,11 @@ def analyse(
         )
         for i, k in enumerate(keys):
             s, c = boot[k][0][:, 0], boot[k][1]
-            diffs = s / c - (total_s - s) / (total_c - c)
-            raw[k] = (float(observed[i]), percentile_interval(diffs, method.confidence), float(pvals[i]),
-                      int(len(art_c) - len(tables[k][1])))
+            own, others = len(tables[k][1]), len(art_c) - len(tables[k][1])
+            interval = None
+            if own >= 2 and others >= 2:
+                interval = percentile_interval(s / c - (total_s - s) / (total_c - c), method.confidence)
+            raw[k] = (float(observed[i]), interval, float(pvals[i]), others)
 
     adjusted = dict(zip(raw, adjust_pvalues([v[2] for v in raw.values()], method.correction)))
     out = []

@@ -48,7 +48,7 @@ class Difference:
     """A group's net score minus the pooled net score of every other group, for one target."""
 
     estimate: float
-    interval: Interval
+    interval: Interval | None  # None when the group or the others have fewer than two articles
     p_value: float  # permutation test, two-sided
     p_adjusted: float  # after the multiple-comparison correction named in Method
     significant: bool  # p_adjusted < Method.alpha
