@@ -303,3 +303,26 @@ def is_terminal(stream: IO[str]) -> bool:
         return stream.isatty() and os.environ.get("TERM") != "dumb"
     except (AttributeError, ValueError):
         return False
+
+
+def summary_lines(summary: ScoreSummary) -> list[str]:
+    """The end-of-run report: scored, skipped as already stored, failed with reasons."""
+    lines = []
+    if summary.scored:
+        rate = summary.scored / summary.seconds if summary.seconds else 0.0
+        lines.append(
+            f"Scored {_n(summary.scored, 'article')} ({_n(summary.mentions, 'target mention')}) with "
+            f"{summary.model} into {summary.store} in {summary.seconds:.1f}s ({rate:.1f} articles/s)."
+        )
+    elif summary.skipped_existing:
+        lines.append(f"Nothing new to score: every article is already in {summary.store} from {summary.model}.")
+    if summary.skipped_existing:
+        lines.append(f"Skipped {_n(summary.skipped_existing, 'article')} already scored by {summary.model}.")
+    if summary.failed:
+        lines.append(f"Failed {_n(len(summary.failed), 'input')}:")
+        lines += [f"  {s.source}: {s.reason}" for s in summary.failed]
+    return lines
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

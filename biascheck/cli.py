@@ -112,9 +112,18 @@ def _finish(result) -> None:
         raise typer.Exit(1)
 
 
+StorePath = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="SQLite score store (made by `biascheck score`).", dir_okay=False),
+]
+
+
 @app.command()
 def compare(
-    inputs: Inputs,
+    inputs: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Article files or folders: .txt, .md, .html, or .jsonl/.csv with id and text columns."),
+    ] = None,
     manifest: Manifest = None,
     targets: Targets = None,
     outlets: Outlets = None,
@@ -122,11 +131,43 @@ def compare(
     model: Model = "default",
     fmt: Format = "simple",
     output: Output = None,
+    store: StorePath = None,
+    since: Annotated[Optional[str], typer.Option(help="With --store: published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="With --store: published on or before (YYYY-MM-DD).")] = None,
+    outlet: Annotated[Optional[list[str]], typer.Option(help="With --store: only this outlet (repeatable).")] = None,
+    outlet_type: Annotated[
+        Optional[list[str]], typer.Option(help="With --store: only this outlet type (repeatable).")
+    ] = None,
+    target: Annotated[Optional[list[str]], typer.Option(help="With --store: only this target (repeatable).")] = None,
 ) -> None:
-    """Score every target mention and compare outlets (or outlet types) per target."""
+    """Score every target mention and compare outlets (or outlet types) per target.
+
+    With --store, compare everything already scored into a store instead (no scoring), optionally
+    filtered by date, outlet, outlet type and target; --model then picks the stored scores by label
+    or name (default: the model used most recently).
+    """
     from . import api
     from .report import render_comparison
 
+    filters = dict(since=since, until=until, outlet=outlet, outlet_type=outlet_type, target=target)
+    if store is not None or not inputs:
+        from .store import compare_store
+
+        if inputs:
+            say("Error: give article files or --store, not both. Score new files into the store first.")
+            raise typer.Exit(2)
+        if store is None:
+            say("Error: give article files or folders to compare, or --store PATH. See `biascheck compare --help`.")
+            raise typer.Exit(2)
+        with user_errors():
+            result = compare_store(store, model=None if model == "default" else model, targets=targets,
+                                   by=by.value, **filters)  # fmt: skip
+        emit(render_comparison(result, fmt), output)
+        say(f"{result.articles:,} stored articles scored by {result.model} match.")
+        return
+    if any(filters.values()):
+        say("Error: --since, --until, --outlet, --outlet-type and --target work with --store only.")
+        raise typer.Exit(2)
     with user_errors():
         result = api.compare(inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, by=by.value)
     if result.articles:
@@ -155,6 +196,48 @@ def sentences(
     if result.articles:
         emit(render_mentions(result.scored, fmt), output)
     _finish(result)
+
+
+@app.command()
+def score(
+    inputs: Inputs,
+    store: Annotated[
+        Path, typer.Option("--store", help="SQLite score store; created on first use.", dir_okay=False)
+    ],
+    manifest: Manifest = None,
+    targets: Targets = None,
+    outlets: Outlets = None,
+    model: Model = "default",
+    rescore: Annotated[
+        bool, typer.Option(help="Score articles again even if the store has them from this model.")
+    ] = False,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Also write one row per mention to this .jsonl or .csv file.",
+                     dir_okay=False),
+    ] = None,
+) -> None:
+    """Score new articles into a store, each once; rerun any time, it only scores what is missing."""
+    import sys
+
+    from .batch import ProgressLine, estimate_articles, is_terminal, score_into_store, summary_lines
+
+    progress = ProgressLine(sys.stderr, estimate_articles(inputs)) if is_terminal(sys.stderr) else None
+    try:
+        with user_errors():
+            summary = score_into_store(inputs, store, model, targets=targets, manifest=manifest, outlets=outlets,
+                                       rescore=rescore, output=output, progress=progress)  # fmt: skip
+    except KeyboardInterrupt:
+        say("\nInterrupted. Every article stored so far is complete; run the same command again to finish.")
+        raise typer.Exit(130) from None
+    finally:
+        if progress is not None:
+            progress.close()
+    for line in summary_lines(summary):
+        say(line)
+    if summary.scored + summary.skipped_existing == 0:
+        say("Error: no article could be scored. Check the paths and the reasons above.")
+        raise typer.Exit(1)
 
 
 @app.command("outlets")

@@ -25,7 +25,7 @@ from .errors import StoreError
 from .targets import load_targets
 from .types import OUTLET_TYPES, Article, Comparison, Mention, Score, ScoredMention
 
-__all__ = ["Store", "StoredModel", "Filters", "content_hash", "SCHEMA_VERSION"]
+__all__ = ["Store", "StoredModel", "Filters", "compare_store", "content_hash", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 60_000
@@ -443,6 +443,32 @@ class Store:
             )
             for r in rows
         ]
+
+
+def compare_store(
+    store: Store | str | Path,
+    *,
+    model: str | None = None,
+    by: str = "outlet",
+    since: str | None = None,
+    until: str | None = None,
+    outlet: Sequence[str] | None = None,
+    outlet_type: Sequence[str] | None = None,
+    target: Sequence[str] | None = None,
+    targets=None,
+) -> Comparison:
+    """Compare everything scored into a store, as `biascheck.compare` does on files (no scoring).
+
+    Filters: `since`/`until` (published date, inclusive), `outlet`, `outlet_type` and `target`
+    (lists of names, any case). `model`: a stored model's label or name (default: the one used
+    most recently). `targets`: a targets TOML file, as in `compare`, for the order of rows.
+    """
+    filters = Filters(since, until, tuple(outlet or ()), tuple(outlet_type or ()), tuple(target or ()))
+    order = [t.name for t in load_targets(targets)]
+    if isinstance(store, Store):
+        return store.compare(filters, by=by, model=model, targets=order)
+    with Store(store, create=False) as st:
+        return st.compare(filters, by=by, model=model, targets=order)
 
 
 class _Transaction:
