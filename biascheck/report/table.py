@@ -138,7 +138,7 @@ def render_mentions(scored: Sequence[ScoredMention], fmt: str = "simple", width:
 
 def render_outlets(outlets: Iterable, fmt: str = "simple") -> str:
     rows = [
-        {"name": o.name, "type": o.outlet_type if hasattr(o, "outlet_type") else o.type,
+        {"name": o.name, "type": o.outlet_type,
          "country": o.country or "", "domains": ", ".join(o.domains), "note": o.note or ""}
         for o in outlets
     ]
