@@ -65,7 +65,7 @@ _LINK_PREFIX = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _REPORTER = re.compile(
-    r"^(?:(?:additional\ )?reporting|writing|editing|edited|compiled|translated|graphics)\ by\b"
+    r"^(?i:(?:additional\ )?reporting|writing|editing|edited|compiled|translated|graphics)\ by\b"
     r"|^(?:by|photos?\ by|text\ by)\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3}(?:,.*)?$"
     r"|\bcontributed\ (?:to\ )?(?:this\ )?report(?:ing)?\.?$",
     re.VERBOSE,
@@ -127,12 +127,12 @@ def furniture_kind(line: str) -> str | None:
         return "counter"
     if _TEMPERATURE.match(bare) or _FURNITURE.match(bare):
         return "widget"
+    if _LINK_PREFIX.match(bare):
+        return "link"
     if _words(bare) <= 6 and _SHORT_FURNITURE.search(bare):
         return "widget"
     if _TIMESTAMP.match(bare):
         return "timestamp"
-    if _LINK_PREFIX.match(bare):
-        return "link"
     if _REPORTER.search(bare) and (_words(bare) <= 25 or bare.lower().startswith("reporting by")):
         return "credit"
     if re.match(r"(?:image|photo|picture)\s+(?:copyright|caption)\b|media\s+(?:playback|caption)", bare, re.I):
