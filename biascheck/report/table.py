@@ -106,7 +106,7 @@ def skipped_lines(skipped: Iterable) -> list[str]:
 
 
 def mention_rows(scored: Iterable[ScoredMention], *, full: bool = False) -> list[dict]:
-    """One dict per scored mention. The sentence marks the target's words [like this].
+    """One dict per scored mention. The sentence marks the target's words «like this».
 
     `full=True` adds the article source, spans and all three probabilities (for CSV and JSON).
     """
@@ -151,10 +151,10 @@ def render_outlets(outlets: Iterable, fmt: str = "simple") -> str:
 
 
 def mark_spans(sentence: str, spans: Sequence[tuple[int, int]]) -> str:
-    """'Russia and NATO' with spans ((0, 6),) -> '[Russia] and NATO'."""
+    """'Russia and NATO' with spans ((0, 6),) -> "«Russia» and NATO"."""
     out, last = [], 0
     for a, b in spans:
-        out += [sentence[last:a], "[", sentence[a:b], "]"]
+        out += [sentence[last:a], "«", sentence[a:b], "»"]
         last = b
     return "".join(out) + sentence[last:]
 
