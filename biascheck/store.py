@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -174,18 +175,33 @@ class Store:
             raise StoreError(f"{self.path} is a folder; --store takes a database file such as scores.db.")
         if not self.path.parent.exists():
             raise StoreError(f"The folder for the store does not exist: {self.path.parent}. Create it first.")
-        try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._connect()
+                break
+            except sqlite3.OperationalError as e:
+                self.db.close()
+                # A brand-new file being set up by another process: wait for it, as a busy timeout would.
+                if "locked" in str(e) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise StoreError(f"cannot open the store {self.path}: {e}. Is another program holding it?") from None
+            except sqlite3.DatabaseError as e:
+                self.db.close()
+                raise StoreError(
+                    f"{self.path} is not a biascheck store ({e}). Give a new file name, or the path of a "
+                    "store made by `biascheck score`."
+                ) from None
+
+    def _connect(self) -> None:
+        self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._prepare()
-        except sqlite3.DatabaseError as e:
-            raise StoreError(
-                f"{self.path} is not a biascheck store ({e}). Give a new file name, or the path of a store "
-                "made by `biascheck score`."
-            ) from None
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self._prepare()
 
     def __enter__(self) -> Store:
         return self
