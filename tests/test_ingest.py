@@ -108,7 +108,7 @@ def test_csv_articles(tmp_path):
         'id,text,outlet,url,title,published\n'
         f'c1,"{BODY}\n\nSecond paragraph, with a comma.",Sputnik,,T,2019-10-24\n'
         'c2,,,,,\n'
-        f'c3,{BODY},,https://www.rt.com/news/1,,\n',
+        f'c3,"{BODY}",,https://www.rt.com/news/1,,\n',
         encoding="utf-8",
     )
     items = list(iter_articles([path]))
