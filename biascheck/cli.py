@@ -71,6 +71,24 @@ Output = Annotated[
 ]
 
 
+def _check_report_format(value: str) -> str:
+    from .report.render import REPORT_FORMATS
+
+    return value if value in REPORT_FORMATS else _check_format(value)
+
+
+ReportFormat = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Any tabulate format (simple, github, grid, ...), csv, json, markdown or "
+                 "html (one self-contained file; use with --output).", callback=_check_report_format),
+]
+
+
+class Correction(str, Enum):
+    benjamini_hochberg = "benjamini-hochberg"
+    holm = "holm"
+
+
 def say(message: str) -> None:
     """A message for the user, on stderr so that stdout stays the result."""
     typer.echo(message, err=True)
@@ -129,9 +147,21 @@ def compare(
     outlets: Outlets = None,
     by: Annotated[By, typer.Option(help="Group rows by outlet or by outlet type.")] = By.outlet,
     model: Model = "default",
-    fmt: Format = "simple",
+    fmt: ReportFormat = "simple",
     output: Output = None,
     store: StorePath = None,
+    stats: Annotated[Optional[bool], typer.Option(
+        "--stats/--no-stats", help="Add intervals, flags and differences. Default: on, except for csv and json "
+        "(which then keep the base schema).")] = None,
+    evidence: Annotated[Optional[int], typer.Option(
+        help="Show the K most positive and K most negative sentences per cell. Default: 3 for markdown and "
+        "html, else 0.", min=0)] = None,
+    min_mentions: Annotated[int, typer.Option(help="Flag cells with fewer mentions than this.", min=0)] = 20,
+    min_articles: Annotated[int, typer.Option(help="Flag cells with fewer articles than this.", min=0)] = 5,
+    correction: Annotated[Correction, typer.Option(
+        help="Multiple-comparison correction of the p-values.")] = Correction.benjamini_hochberg,
+    charts: Annotated[Optional[Path], typer.Option(
+        help="Also write one SVG chart per target into this folder.", file_okay=False)] = None,
     since: Annotated[Optional[str], typer.Option(help="With --store: published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="With --store: published on or before (YYYY-MM-DD).")] = None,
     outlet: Annotated[Optional[list[str]], typer.Option(help="With --store: only this outlet (repeatable).")] = None,
@@ -147,8 +177,8 @@ def compare(
     or name (default: the model used most recently).
     """
     from . import api
-    from .report import render_comparison
 
+    report = _ReportOptions(fmt, stats, evidence, min_mentions, min_articles, correction.value, charts, model)
     filters = dict(since=since, until=until, outlet=outlet, outlet_type=outlet_type, target=target)
     if store is not None or not inputs:
         from .store import compare_store
@@ -160,19 +190,58 @@ def compare(
             say("Error: give article files or folders to compare, or --store PATH. See `biascheck compare --help`.")
             raise typer.Exit(2)
         with user_errors():
+            if report.stats:
+                from .report.build import compare_store_scored as compare_store
             result = compare_store(store, model=None if model == "default" else model, targets=targets,
                                    by=by.value, **filters)  # fmt: skip
-        emit(render_comparison(result, fmt), output)
+        report.emit(result, output)
         say(f"{result.articles:,} stored articles scored by {result.model} match.")
         return
     if any(filters.values()):
         say("Error: --since, --until, --outlet, --outlet-type and --target work with --store only.")
         raise typer.Exit(2)
     with user_errors():
-        result = api.compare(inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, by=by.value)
+        result = api.compare(inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, by=by.value,
+                             keep_mentions=report.stats)  # fmt: skip
     if result.articles:
-        emit(render_comparison(result, fmt), output)
+        report.emit(result, output)
     _finish(result)
+
+
+class _ReportOptions:
+    """What `compare` prints: the base table, or the report with statistics (and charts)."""
+
+    def __init__(self, fmt, stats, evidence, min_mentions, min_articles, correction, charts, model) -> None:
+        self.fmt, self.charts, self.model = fmt, charts, model
+        self.stats = (fmt not in ("csv", "json") or evidence is not None or charts is not None) if stats is None else stats
+        if evidence is None:
+            evidence = 3 if fmt in ("markdown", "html") else 0
+        self.options = dict(min_mentions=min_mentions, min_articles=min_articles, correction=correction,
+                            evidence=evidence)
+        if fmt in ("markdown", "html") and not self.stats:
+            say(f"Error: --format {fmt} is the report with statistics; drop --no-stats.")
+            raise typer.Exit(2)
+
+    def emit(self, result, output: Optional[Path]) -> None:
+        from .report import render_comparison
+
+        if not self.stats:
+            emit(render_comparison(result, self.fmt), output)
+            return
+        from .report.build import build_report, model_card_for
+        from .report.charts import write_charts
+        from .report.model import Method
+        from .report.render import render_report
+
+        report = build_report(result, Method(**self.options), model_card_for(self.model, result))
+        emit(render_report(report, self.fmt), output)
+        if self.charts is not None:
+            try:
+                paths = write_charts(report, self.charts)
+            except OSError as e:
+                say(f"Error: cannot write charts into {self.charts}: {e.strerror or e}.")
+                raise typer.Exit(1) from None
+            say(f"Wrote {len(paths)} chart{'s' if len(paths) != 1 else ''} (SVG) into {self.charts}")
 
 
 @app.command()
@@ -237,6 +306,35 @@ def score(
         say(line)
     if summary.scored + summary.skipped_existing == 0:
         say("Error: no article could be scored. Check the paths and the reasons above.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    article: Annotated[str, typer.Argument(help="An article file, or with --store an article id (or its source or URL).")],
+    store: StorePath = None,
+    manifest: Manifest = None,
+    targets: Targets = None,
+    outlets: Outlets = None,
+    model: Model = "default",
+    output: Output = None,
+) -> None:
+    """Show an article's cleaned text with each target mention marked with its label and probability."""
+    from .explain import explain_file, explain_stored, render_explanation
+
+    with user_errors():
+        if store is not None:
+            found = [explain_stored(store, article, model=None if model == "default" else model)]
+            skipped = []
+        else:
+            found, skipped = explain_file(Path(article), scorer=model, targets=targets, manifest=manifest,
+                                          outlets=outlets)  # fmt: skip
+    if found:
+        emit("\n\n".join(render_explanation(e) for e in found), output)
+    for s in skipped:
+        say(f"Skipped {s.source}: {s.reason}")
+    if not found:
+        say(f"Error: no article could be read from {article}.")
         raise typer.Exit(1)
 
 

@@ -222,7 +222,11 @@ def report_markdown(report: Report) -> str:
 
 
 def render_report(report: Report, fmt: str = "simple") -> str:
-    """A report in any tabulate format, "markdown", "csv" or "json" (HTML: see report.html)."""
+    """A report in any tabulate format, "markdown", "html", "csv" or "json"."""
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(report)
     if fmt == "json":
         return json.dumps(report_json(report), indent=2, ensure_ascii=False)
     if fmt == "csv":
