@@ -56,16 +56,15 @@ def bootstrap_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Resample rows (articles) with replacement; return the column sums and count sums per resample."""
     n = len(counts)
-    out_s = np.empty((resamples, sums.shape[1]))
-    out_c = np.empty(resamples)
+    table = np.column_stack([sums, counts])
+    out = np.empty((resamples, table.shape[1]))
     step = max(1, _BLOCK // max(n, 1))
     for start in range(0, resamples, step):
         b = min(step, resamples - start)
         idx = rng.integers(0, n, size=(b, n)) + n * np.arange(b)[:, None]
-        weights = np.bincount(idx.ravel(), minlength=b * n).reshape(b, n).astype(float)
-        out_s[start : start + b] = weights @ sums
-        out_c[start : start + b] = weights @ counts
-    return out_s, out_c
+        weights = np.bincount(idx.ravel(), minlength=b * n).reshape(b, n)  # times each article is drawn
+        out[start : start + b] = weights @ table
+    return out[:, :-1], out[:, -1]
 
 
 def percentile_interval(samples: np.ndarray, confidence: float) -> Interval:
