@@ -1,9 +1,11 @@
 """Outlet registry (data/outlets.toml) and outlet detection, syndication included.
 
 Detection order: an explicit outlet (a manifest entry or a JSONL/CSV field), then the URL's
-domain, then text signatures ("(Reuters) -", "via AP)", "© Sputnik", "told Sputnik").
+domain, then the text: signatures first ("(Reuters) -", "Copyright 2019 The Associated
+Press"), then weaker credits ("via AP)", "© Sputnik", "told Sputnik").
 A wire story found on another site is attributed to the wire service, with the site kept as
-the publisher, so that reprints do not pose as local journalism.
+the publisher, so that reprints do not pose as local journalism: a wire signature is enough on
+any site, a wire credit only on a regional or unknown one.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class Outlet:
     domains: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     note: str | None = None
-    signatures: tuple[str, ...] = ()  # regular expressions matched against article text
+    signatures: tuple[str, ...] = ()  # regular expressions that mark the outlet's own copy
+    credits: tuple[str, ...] = ()  # weaker signs: photo credits, "told Sputnik"
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,14 @@ class OutletRegistry:
         self._names: dict[str, Outlet] = {}
         self._domains: dict[str, Outlet] = {}
         self._signatures: list[tuple[re.Pattern[str], Outlet]] = []
+        self._credits: list[tuple[re.Pattern[str], Outlet]] = []
         for outlet in self._outlets.values():
             for key in (*outlet.aliases, outlet.name):  # a name beats another entry's alias
                 self._names[key.casefold()] = outlet
             for domain in outlet.domains:
                 self._domains[hostname(domain)] = outlet
             self._signatures += [(re.compile(s, re.MULTILINE), outlet) for s in outlet.signatures]
+            self._credits += [(re.compile(s, re.MULTILINE), outlet) for s in outlet.credits]
 
     def __len__(self) -> int:
         return len(self._outlets)
@@ -84,10 +89,14 @@ class OutletRegistry:
             host = host.partition(".")[2]
         return None
 
-    def by_signature(self, text: str) -> Outlet | None:
-        """The outlet whose signature appears first in the text."""
-        found = [(m.start(), o) for p, o in self._signatures if (m := p.search(text))]
-        return min(found, key=lambda f: f[0])[1] if found else None
+    def by_signature(self, text: str, *, credits: bool = True) -> Outlet | None:
+        """The outlet whose signature appears first in the text; failing that (and when
+        `credits` is true), the outlet whose credit appears first."""
+        for patterns in (self._signatures, self._credits if credits else []):
+            found = [(m.start(), o) for p, o in patterns if (m := p.search(text))]
+            if found:
+                return min(found, key=lambda f: f[0])[1]
+        return None
 
     def attribute(
         self,
@@ -110,15 +119,22 @@ class OutletRegistry:
             name = known.name if known else outlet.strip()
             kind = known.outlet_type if known else UNKNOWN
             return Attribution(name, kind, publisher or site_name, explicit_by)
-        signed = self.by_signature(text) if text else None
-        if site is not None and site.outlet_type != "wire" and signed and signed.outlet_type == "wire":
-            return Attribution(signed.name, signed.outlet_type, publisher or site.name, "signature")
-        if site is not None:
-            return Attribution(site.name, site.outlet_type, publisher or site.name, "url")
+        strong = self.by_signature(text, credits=False) if text else None
+        signed = strong or (self.by_signature(text) if text else None)
+        if url and site_name:
+            host = site.outlet_type if site else UNKNOWN
+            # On another site, wire copy is a reprint: a signature always says so, a credit
+            # only on a regional or unknown site. Other outlets' copy needs a signature.
+            reprint = strong if host != "wire" else None
+            if reprint is None and signed and signed.outlet_type == "wire" and host in ("regional", UNKNOWN):
+                reprint = signed
+            if reprint is not None and (reprint.outlet_type == "wire" or site is None):
+                return Attribution(reprint.name, reprint.outlet_type, publisher or site_name, "signature")
+            if site is not None:
+                return Attribution(site.name, site.outlet_type, publisher or site.name, "url")
+            return Attribution(site_name, UNKNOWN, publisher or site_name, "url")  # named, type unknown
         if signed is not None:
-            return Attribution(signed.name, signed.outlet_type, publisher or site_name, "signature")
-        if site_name:  # a domain the registry does not know: name it, type unknown
-            return Attribution(site_name, UNKNOWN, publisher or site_name, "url")
+            return Attribution(signed.name, signed.outlet_type, publisher, "signature")
         return Attribution(UNKNOWN, UNKNOWN, publisher, "none")
 
 
@@ -168,20 +184,20 @@ def _outlet(entry: dict, where: str) -> Outlet:
     if kind not in OUTLET_TYPES:
         raise ConfigError(f"{where}: type {kind!r} is not one of {', '.join(OUTLET_TYPES)}.")
     lists = {}
-    for key in ("domains", "aliases", "signatures"):
+    for key in ("domains", "aliases", "signatures", "credits"):
         value = entry.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: '{key}' must be a list of strings, found {value!r}.")
         lists[key] = tuple(value)
-    for pattern in lists["signatures"]:
+    for pattern in lists["signatures"] + lists["credits"]:
         try:
             re.compile(pattern)
         except re.error as e:
-            raise ConfigError(f"{where}: signature {pattern!r} is not a valid regular expression ({e}).") from None
+            raise ConfigError(f"{where}: {pattern!r} is not a valid regular expression ({e}).") from None
     for key in ("country", "note"):
         if key in entry and not isinstance(entry[key], str):
             raise ConfigError(f"{where}: '{key}' must be a string, found {entry[key]!r}.")
-    unknown = set(entry) - {"name", "type", "country", "note", "domains", "aliases", "signatures"}
+    unknown = set(entry) - {"name", "type", "country", "note", "domains", "aliases", "signatures", "credits"}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
     return Outlet(
@@ -192,4 +208,5 @@ def _outlet(entry: dict, where: str) -> Outlet:
         aliases=lists["aliases"],
         note=entry.get("note") or None,
         signatures=lists["signatures"],
+        credits=lists["credits"],
     )

@@ -107,6 +107,22 @@ def test_wire_site_itself_and_non_wire_signatures(registry):
     assert (found.outlet, found.outlet_type) == ("BBC", "public-broadcaster")
 
 
+def test_credits_are_weaker_than_signatures(registry):
+    caption = "Soldiers march in Belgrade. (Defense Ministry via AP)\n\n"
+    story = caption + "Serbia and Russia held drills on Thursday, the ministry said."
+    # A national outlet runs wire photos beside its own reporting: a photo credit is not a reprint.
+    assert registry.attribute(url="https://www.nytimes.com/x", text=story).outlet == "New York Times"
+    # A regional site (or an unknown one) running a wire-credited story is taken as a reprint.
+    assert registry.attribute(url="https://wsls.com/x", text=story).outlet == "AP"
+    assert registry.attribute(url="https://tv.example/x", text=story).outlet == "AP"
+    # A dateline beats a credit that comes earlier in the text.
+    assert registry.attribute(text=caption + "MOSCOW (Reuters) - Talks ended.").outlet == "Reuters"
+    # Quoting Sputnik on an unknown site does not make the site Sputnik.
+    quoted = "An analyst told Sputnik that the talks would fail."
+    assert registry.attribute(url="https://blog.example/x", text=quoted).outlet == "blog.example"
+    assert registry.attribute(text=quoted).outlet == "Sputnik"
+
+
 def test_explicit_outlet_wins(registry):
     found = registry.attribute(url="https://www.bbc.com/news/x", text=seed("001"), outlet="AFP", publisher="BBC")
     assert (found.outlet, found.outlet_type, found.publisher, found.detected_by) == ("AFP", "wire", "BBC", "manifest")
