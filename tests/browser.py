@@ -96,10 +96,11 @@ class _Pipe:
         return json.loads(raw)
 
 
-def render(page: Path, *, width: int = 1100, height: int = 900, max_height: int = 12000, evaluate: dict[str, str] | None = None,
-           chromium: str | None = None, timeout: float = 60) -> PageResult:
-    """Load `page` (a file) at a viewport of `width` CSS pixels, take a full-page screenshot,
-    and collect network requests, failures, console errors and the `evaluate` results."""
+def render(page: Path, *, width: int = 1100, height: int = 900, max_height: int = 12000, media: str = "",
+           evaluate: dict[str, str] | None = None, chromium: str | None = None, timeout: float = 60) -> PageResult:
+    """Load `page` (a file) at a viewport of `width` CSS pixels (`media="print"` to emulate print),
+    take a full-page screenshot, and collect network requests, failures, console errors and the
+    results of the `evaluate` JavaScript expressions."""
     binary = chromium or find_chromium()
     if not binary:
         raise FileNotFoundError("chromium is not installed (apt-get install -y chromium)")
@@ -116,7 +117,7 @@ def render(page: Path, *, width: int = 1100, height: int = 900, max_height: int 
         os.close(from_browser_w)
         pipe = _Pipe(proc, to_browser_w, from_browser_r)
         try:
-            return _drive(pipe, page, width, height, max_height, evaluate or {}, timeout)
+            return _drive(pipe, page, width, height, max_height, media, evaluate or {}, timeout)
         finally:
             try:
                 pipe.send("Browser.close", timeout=5)
@@ -138,13 +139,16 @@ def _onto_3_and_4(read_fd: int, write_fd: int) -> None:
     os.dup2(b, 4)
 
 
-def _drive(pipe: _Pipe, page: Path, width: int, height: int, max_height: int, evaluate: dict, timeout: float) -> PageResult:
+def _drive(pipe: _Pipe, page: Path, width: int, height: int, max_height: int, media: str, evaluate: dict,
+           timeout: float) -> PageResult:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network"):
         pipe.send(f"{domain}.enable", session=session)
     pipe.send("Emulation.setDeviceMetricsOverride",
               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700}, session=session)
+    if media:
+        pipe.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
     pipe.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
     pipe.wait_for("Page.loadEventFired", timeout=timeout)
     time.sleep(0.5)  # let late requests and console messages arrive
