@@ -4,11 +4,13 @@ Cleaning works on lines (one paragraph per line) in three passes:
 
 1. Furniture patterns: each line is checked against classes of page furniture (navigation
    and widget labels, weather widgets, gallery counters, read-time and share prompts, photo
-   credits and captions, "READ: ..." links, reporter credits, copyright lines, timestamps).
+   credits and captions, "READ: ..." links, bylines and reporter credits, copyright lines,
+   timestamps).
 2. Structure: the body runs from the first to the last prose line (a line with several words
    that ends like a sentence). Before the body only a headline-like line survives, as the
    title; after the body, short lines without sentence punctuation are related-article lists
-   and tag lines. A reporter credit or copyright line ends the article.
+   and tag lines. A reporter credit ("Reporting by ...; Editing by ...") or a copyright notice
+   ends the article.
 3. Repeats: a line seen before (a caption printed twice) is dropped.
 
 The dateline in front of the first paragraph ("MOSCOW/BELGRADE (Reuters) - ") is removed
@@ -35,7 +37,7 @@ _FURNITURE = re.compile(
       | share\ (?:this|on|via|the|article|story|post)\b.* | leave\ a\ (?:comment|reply)
       | comments?\ ?\(\d+\) | \d+\ comments? | (?:show|view|hide|load)\ (?:all\ )?comments
       | (?:community|discussion|comment)\ (?:news|standards|guidelines|policy) | discussion
-      | pinned\ items | recent\ activities | (?:follow|like)\ us\b.* | advertisement | sponsored
+      | pinned\ items | recent\ activities | (?:follow|like)\ us(?:\ on\b.*)? | advertisement | sponsored
       | .*\b(?:sign\ up|subscribe)\b.*\b(?:newsletter|channel|updates|alerts|speed)\b.*
       | never\ miss\ a\ (?:story|thing)\b.* | click\ here\b.* | tap\ here\b.*
       | .*\bunder\ moderation | .*\bpublished\ successfully\b.* | there\ are\ no\ \w+\ here\ yet
@@ -48,7 +50,7 @@ _FURNITURE = re.compile(
 
 # Lines that carry furniture somewhere in them (checked on lines of at most a few words).
 _SHORT_FURNITURE = re.compile(
-    r"\b\d+\s*min(?:ute)?s?\s+read\b|\bread\s+more\b|\bcomments\b", re.IGNORECASE
+    r"\b\d+\s*min(?:ute)?s?\s+read\b|\bread\s+more\b", re.IGNORECASE
 )
 
 _NUMBERS_ONLY = re.compile(r"^[\d\s/.,:|•·()+-]*$")  # "0", "1 / 3", "12:40"
@@ -64,13 +66,17 @@ _LINK_PREFIX = re.compile(
     r"^(?:read|read\ more|read\ also|also\ read|see\ also|related|more|watch|listen|opinion)\s*:",
     re.IGNORECASE | re.VERBOSE,
 )
-_REPORTER = re.compile(
-    r"^(?i:(?:additional\ )?reporting|writing|editing|edited|compiled|translated|graphics)\ by\b"
-    r"|^(?:by|photos?\ by|text\ by)\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3}(?:,.*)?$"
-    r"|\bcontributed\ (?:to\ )?(?:this\ )?report(?:ing)?\.?$",
-    re.VERBOSE,
+_TRAILER = re.compile(  # the wire-style credit that ends a story: "Reporting by ...; Editing by ..."
+    r"^(?:additional reporting|reporting|writing|editing|edited|compiled|translated|graphics) by\b",
+    re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+_BYLINE = re.compile(  # "By Jane Doe, Associated Press", "Jane Doe contributed to this report."
+    r"^(?:By|Photos? by|Text by) [A-Z][\w.'-]+(?: (?:[A-Z][\w.'-]+|and|de|van|von)){1,4}(?:, [A-Z][\w ]{0,40})?$"
+    r"|\bcontributed (?:to )?(?:this )?report(?:ing)?\.?$"
+)
+_COPYRIGHT = re.compile(
+    r"^©|(?:©|\(c\))\s*\d{4}|\bcopyright\s*(?:©|\(c\)|\d{4})|\ball rights reserved\b", re.IGNORECASE
+)
 _PHOTO_CREDIT = re.compile(  # a caption ends with its credit in brackets
     r"\((?:[^()]*\bvia\b[^()]*|[^()]*\b(?:AP|AFP|Reuters|Getty|EPA|Sputnik|TASS)\b[^()]*photo[^()]*"
     r"|(?:AP|AFP|EPA|Reuters)\s+photo[^()]*|photo\s*:[^()]*|photo\s+(?:by|courtesy)[^()]*)\)\s*$"
@@ -78,7 +84,8 @@ _PHOTO_CREDIT = re.compile(  # a caption ends with its credit in brackets
     re.IGNORECASE,
 )
 _DATELINE = re.compile(  # "MOSCOW/BELGRADE (Reuters) - ", "BELGRADE, Serbia (AP) — ", "BELGRADE – "
-    r"^[A-Z][A-Z.'/ -]{2,}(?:,\s*[A-Z][\w. ]+)?(?:\s*\([^)]{1,40}\))?\s*[-–—]{1,2}\s+(?=[A-Z\"“‘'])"
+    r"^(?P<place>[A-Z][A-Z.'/ -]{2,})(?:,\s*[A-Z][\w. ]+)?(?P<agency>\s*\([^)]{1,40}\))?"
+    r"\s*[-–—]{1,2}\s+(?=[A-Z\"“‘'])"
 )
 _NOTICE = re.compile(r"(?:©|\bcopyright\b|\(c\))\s*\d{4}|\ball rights reserved\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -133,8 +140,10 @@ def furniture_kind(line: str) -> str | None:
         return "widget"
     if _TIMESTAMP.match(bare):
         return "timestamp"
-    if _REPORTER.search(bare) and (_words(bare) <= 25 or bare.lower().startswith("reporting by")):
+    if _TRAILER.search(bare):
         return "credit"
+    if _BYLINE.search(bare) and _words(bare) <= 25:
+        return "byline"
     if re.match(r"(?:image|photo|picture)\s+(?:copyright|caption)\b|media\s+(?:playback|caption)", bare, re.I):
         return "caption"
     if bare.startswith("©") and not re.search(r"\d{4}|rights reserved", bare, re.IGNORECASE):
@@ -144,6 +153,14 @@ def furniture_kind(line: str) -> str | None:
     if _PHOTO_CREDIT.search(bare):
         return "caption"
     return None
+
+
+def _strip_dateline(line: str) -> str:
+    """Remove a dateline; a short capitalised word without an agency ("NATO - ") is kept."""
+    match = _DATELINE.match(line)
+    if match and (match["agency"] or len(match["place"].strip()) >= 5) and line[match.end():]:
+        return line[match.end():]
+    return line
 
 
 def clean(text: str, title: str | None = None) -> CleanText:
@@ -190,7 +207,7 @@ def clean(text: str, title: str | None = None) -> CleanText:
             keep = False  # a stray label inside the body ("RKS", "MC Odbrana")
         if keep:
             if i == start:
-                line = _DATELINE.sub("", line, count=1) or line
+                line = _strip_dateline(line)
             kept.append(line)
         else:
             dropped.append(line)

@@ -146,6 +146,12 @@ def test_unicode_and_whitespace_normalised():
         ("Russia and NATO held talks in Brussels on Thursday.", None),
         ("Share prices fell on Monday after the sanctions were announced in Brussels.", None),
         ("By the way, the alliance met again in Vienna last week.", None),
+        ("By Jane Doe, Associated Press", "byline"),
+        ("By Monday, NATO will decide.", None),
+        ("Putin's comments angered NATO.", None),
+        ("Like us, the Russians were surprised.", None),
+        ("The EU copyright directive was approved.", None),
+        ("Copyright 2019 Reuters", "copyright"),
     ],
 )
 def test_furniture_classes(line, kind):
@@ -164,6 +170,11 @@ def test_related_headlines_after_body_dropped_but_subheads_inside_kept():
     assert "What comes next for the talks" in result.lines
     assert "Russia Says Talks With EU Were Constructive" in result.dropped
     assert "NATO Chief Warns of Long Winter" in result.dropped
+
+
+def test_dateline_kept_when_it_is_a_subject():
+    assert clean("NATO - the alliance of 30 states - met in Brussels on Monday, it said.").lines[0].startswith("NATO")
+    assert clean("KYIV (AP) — Ukraine said on Monday that talks would go on.").lines[0].startswith("Ukraine")
 
 
 def test_empty_text():

@@ -4,7 +4,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 
 from biascheck.ingest import article_id, iter_articles, load_articles
 from biascheck.types import Article, Skipped
