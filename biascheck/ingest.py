@@ -93,12 +93,16 @@ def iter_articles(
 
 
 def _folder(folder: Path, registry: OutletRegistry, manifests: _Manifests) -> Iterator[Article | Skipped]:
-    files = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() not in MANIFEST_NAMES
-        and not _NOT_ARTICLES.match(p.name)
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    try:
+        files = sorted(
+            p for p in folder.rglob("*")
+            if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() not in MANIFEST_NAMES
+            and not _NOT_ARTICLES.match(p.name)
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        )
+    except OSError as e:
+        yield Skipped(str(folder), f"cannot list the folder ({e.strerror}: {e.filename}); check its permissions.")
+        return
     if not files:
         kinds = ", ".join(SUFFIXES)
         yield Skipped(str(folder), f"no article files ({kinds}) in this folder; add some or pass files directly.")
@@ -121,6 +125,9 @@ def _file(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator
     if suffix == ".csv":
         yield from _csv(path, registry, entry)
         return
+    if suffix == ".json":
+        yield Skipped(str(path), "JSON files are not read; write one article object per line as .jsonl.")
+        return
     data = _read_bytes(path)
     if isinstance(data, Skipped):
         yield data
@@ -134,7 +141,8 @@ def _file(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator
             yield Skipped(str(path), f"not UTF-8 text (bad byte at offset {e.start}); re-save it as UTF-8.")
             return
         text, meta = _markdown(text) if suffix in (".md", ".markdown") else (text, Entry())
-    yield _article(text, str(path), registry, _merge(entry, meta), explicit_by="manifest")
+    explicit_by = "manifest" if entry and entry.outlet else "field"  # else front matter, if any
+    yield _article(text, str(path), registry, _merge(entry, meta), explicit_by=explicit_by)
 
 
 def _read_bytes(path: Path) -> bytes | Skipped:

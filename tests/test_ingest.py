@@ -146,6 +146,7 @@ def test_markdown(tmp_path):
     )
     (article,), _ = load_articles([path])
     assert article.title == "Talks in Brussels" and article.outlet == "Kyiv Independent"
+    assert article.detected_by == "field"
     assert "Talks in Brussels\n" in article.text and "#" not in article.text and "**" not in article.text
     assert "See the statement for details." in article.text and "A list item about NATO." in article.text
 
@@ -208,6 +209,13 @@ def test_malformed_jsonl_lines_name_file_and_line(tmp_path):
     assert skipped[f"{path}:5"].startswith("not UTF-8")
     assert "no text" in skipped[f"{path}:6"]
     assert "'text' must be a string" in skipped[f"{path}:7"]
+
+
+def test_json_file_given_directly(tmp_path):
+    path = tmp_path / "articles.json"
+    path.write_text(json.dumps([{"id": "1", "text": BODY}]), encoding="utf-8")
+    (skipped,) = list(iter_articles([path]))
+    assert skipped.source == str(path) and ".jsonl" in skipped.reason
 
 
 def test_empty_table_files(tmp_path):
