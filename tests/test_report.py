@@ -25,7 +25,7 @@ def test_table_shows_intervals_flags_and_method(samples):
     assert result.exit_code == 0, result.output
     assert "net [95% CI]" in result.stdout and "vs others" in result.stdout
     assert "few-articles" in result.stdout  # one article per sample outlet
-    assert "Benjamini-Hochberg" in result.stdout and "resampled" in result.stdout
+    assert "Benjamini-Hochberg" in result.stdout and "bootstrap over articles" in result.stdout
 
 
 def test_no_stats_gives_the_base_table(samples):

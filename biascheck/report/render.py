@@ -126,25 +126,28 @@ def _table_rows(report: Report, shares_ci: bool = False) -> list[dict]:
 
 
 def method_lines(report: Report) -> list[str]:
-    """The method in plain words, shared by every text format."""
+    """The method in a few plain lines, shared by the text formats."""
     m = report.method
     unit = "outlet type" if report.by == "type" else "outlet"
-    corr = CORRECTION_NAMES[m.correction]
-    return [
-        f"Intervals: {m.confidence:.0%} bootstrap intervals; whole articles are resampled ({m.resamples} times, "
-        f"seed {m.seed}), because sentences from one article are not independent.",
-        f"vs others: the {unit}'s net score minus that of all other {unit}s together for the same target. "
-        f"p-values come from a permutation test ({m.permutations} shuffles of {unit} labels over articles) "
-        f"and are adjusted with the {corr} correction over all {{n}} comparisons; * marks adjusted p < {m.alpha}.",
-        f"Flags: few-mentions means fewer than {m.min_mentions} mentions, few-articles fewer than "
-        f"{m.min_articles} articles; such cells are shown but should not be read as rates.",
-        f"Labels come from {report.model.name} ({report.model.kind or 'model'}): {report.model.summary()}.",
-    ]
-
-
-def _method(report: Report) -> list[str]:
     n = sum(1 for c in report.cells if c.difference is not None)
-    return [line.replace("{n}", str(n)) for line in method_lines(report)]
+    ci = f"{m.confidence:.0%}"
+    lines = [f"net [{ci} CI]: bootstrap over articles ({m.resamples} resamples, seed {m.seed}); "
+             "no interval for a cell with one article."]
+    if n:
+        lines.append(
+            f"vs others: net score minus that of all other {unit}s pooled, same target; p: permutation test over "
+            f"articles ({m.permutations} shuffles), {CORRECTION_NAMES[m.correction]}-adjusted over {n} comparisons; "
+            f"* = adjusted p < {m.alpha}."
+        )
+    else:
+        lines.append(f"vs others: needs at least two {unit}s mentioning a target; none here.")
+    lines += [
+        f"flags: few-mentions = under {m.min_mentions} mentions, few-articles = under {m.min_articles} articles; "
+        "read such cells as anecdotes, not rates.",
+        f"labels: {report.model.name}" + (f" ({report.model.kind})" if report.model.kind else "")
+        + f"; {report.model.summary()}.",
+    ]
+    return lines
 
 
 def mark(sentence: str, spans, open_: str = "[", close: str = "]") -> str:
@@ -203,21 +206,21 @@ def report_markdown(report: Report) -> str:
     lines.append(f"{report.articles} articles, labels from {report.model.name}. {report.model.summary().capitalize()}.")
     for target in report.targets:
         sub = Report(report.for_target(target), report.model, report.method, report.articles, report.by)
-        rows = _table_rows(sub, shares_ci=True)
+        rows = [{k: v for k, v in r.items() if k != "target"} for r in _table_rows(sub, shares_ci=True)]
         lines += ["", f"## {target}", "", tabulate([list(r.values()) for r in rows], headers=list(rows[0]),
                                                   tablefmt="github", disable_numparse=True) if rows else "No mentions."]
     ev = [c for c in report.cells if c.most_positive or c.most_negative]
     if ev:
-        lines += ["", "## Evidence", "", "The sentences the model finds most positive (+) and most negative (-) "
-                  "toward the target, with net = p(positive) - p(negative)."]
+        lines += ["", "## Evidence", "", "Per cell, the sentences the model finds most positive and most negative "
+                  "toward the target (net = p(positive) - p(negative)), target words in bold."]
     for c in ev:
         lines += ["", f"### {c.outlet} / {c.target}", ""]
-        for sign, items in (("+", c.most_positive), ("-", c.most_negative)):
+        for items in (c.most_positive, c.most_negative):
             for e in items:
                 marked = mark(e.sentence, e.spans, "**", "**")
-                lines.append(f"- {sign} {e.net:+.2f} ({e.label} {e.probability:.2f}): {marked} "
+                lines.append(f"- `{e.net:+.2f}` {e.label}, p = {e.probability:.2f}: {marked} "
                              f"_({e.title or e.article_id}, {e.source})_")
-    lines += ["", "## Method", ""] + [f"- {x}" for x in _method(report)]
+    lines += ["", "## Method", ""] + [f"- {x}" for x in method_lines(report)]
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
 
 
@@ -243,4 +246,4 @@ def render_report(report: Report, fmt: str = "simple") -> str:
     ev = _evidence_lines(report)
     if ev:
         text += "\n\nEvidence (most positive + and most negative - sentences per cell):\n" + "\n".join(ev)
-    return text + "\n\n" + "\n".join(_method(report))
+    return text + "\n\n" + "\n".join(method_lines(report))
