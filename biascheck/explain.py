@@ -27,13 +27,19 @@ class Explanation:
 
 
 def explain_file(path, *, scorer=None, targets=None, manifest=None, outlets=None) -> tuple[list[Explanation], list[Skipped]]:
-    """Clean, split and score every article in `path` (one file; a JSONL or CSV file may hold several)."""
+    """Clean, split and score every article in `path` (one file; a JSONL or CSV file may hold several).
+
+    Without `manifest`, a manifest.csv or manifest.jsonl beside the file is used, as `compare` does.
+    """
     from . import api
     from .pipeline import analyze, score_analyses
 
     model = api.resolve_scorer(scorer)
     found = api.resolve_targets(targets)
-    articles, skipped = api.load_articles([Path(path)], manifest=manifest, outlets=outlets)
+    path = Path(path)
+    if manifest is None:  # the file's folder manifest, as when the folder is compared
+        manifest = next((m for m in (path.parent / "manifest.csv", path.parent / "manifest.jsonl") if m.is_file()), None)
+    articles, skipped = api.load_articles([path], manifest=manifest, outlets=outlets)
     out = []
     for analysis, scored in score_analyses((analyze(a, found) for a in articles), model):
         out.append(Explanation(
