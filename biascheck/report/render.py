@@ -125,6 +125,11 @@ def _table_rows(report: Report, shares_ci: bool = False) -> list[dict]:
     return rows
 
 
+def _align(row: dict) -> list[str]:
+    text = {"outlet", "type", "target", "flags"}
+    return ["left" if k in text else "right" for k in row]
+
+
 def method_lines(report: Report) -> list[str]:
     """The method in a few plain lines, shared by the text formats."""
     m = report.method
@@ -208,7 +213,8 @@ def report_markdown(report: Report) -> str:
         sub = Report(report.for_target(target), report.model, report.method, report.articles, report.by)
         rows = [{k: v for k, v in r.items() if k != "target"} for r in _table_rows(sub, shares_ci=True)]
         lines += ["", f"## {target}", "", tabulate([list(r.values()) for r in rows], headers=list(rows[0]),
-                                                  tablefmt="github", disable_numparse=True) if rows else "No mentions."]
+                                                  tablefmt="github", disable_numparse=True,
+                                                  colalign=_align(rows[0])) if rows else "No mentions."]
     ev = [c for c in report.cells if c.most_positive or c.most_negative]
     if ev:
         lines += ["", "## Evidence", "", "Per cell, the sentences the model finds most positive and most negative "
@@ -242,7 +248,8 @@ def render_report(report: Report, fmt: str = "simple") -> str:
     from tabulate import tabulate
 
     rows = _table_rows(report)
-    text = tabulate([list(r.values()) for r in rows], headers=list(rows[0]), tablefmt=fmt, disable_numparse=True)
+    text = tabulate([list(r.values()) for r in rows], headers=list(rows[0]), tablefmt=fmt, disable_numparse=True,
+                    colalign=_align(rows[0]))
     ev = _evidence_lines(report)
     if ev:
         text += "\n\nEvidence (most positive + and most negative - sentences per cell):\n" + "\n".join(ev)
