@@ -42,8 +42,8 @@ def test_compare_samples_with_fake_model(samples, fake_model):
     assert fake_model and fake_model[0].batches  # the scorer given by --model did the scoring
 
 
-def test_compare_samples_with_lexicon():
-    result = run("compare", "samples/", "--model", "lexicon")
+def test_compare_samples_with_lexicon(samples):
+    result = run("compare", samples, "--model", "lexicon")
     assert result.exit_code == 0, result.output
     assert "sentence tone (not target stance)" in result.stderr
     assert "Sputnik" in result.stdout
