@@ -425,23 +425,28 @@ class Store:
         by: str = "outlet",
         model: str | None = None,
         targets: Sequence[str] = (),
+        keep_mentions: bool = False,
     ) -> Comparison:
         """A comparison over everything stored that passes `filters`, as `compare` gives on files.
 
         `model` picks the scores (label or name; default: the model used most recently);
-        `targets` sets the row order of targets (default: the default targets' order).
+        `targets` sets the row order of targets (default: the default targets' order);
+        `keep_mentions=True` also keeps every scored mention in `Comparison.scored`.
         """
         m = self.resolve_model(model)
         tally = Tally(by, list(targets) or [t.name for t in load_targets()])
+        kept: list[ScoredMention] = []
         for sm in self.iter_scored(m, filters):
             tally.add(sm)
+            if keep_mentions:
+                kept.append(sm)
         cond, params = filters.where()
         articles, dropped = self.db.execute(
             "SELECT count(*), coalesce(sum(a.dropped_lines), 0) FROM scorings s "
             f"JOIN articles a ON a.id = s.article_id WHERE s.model_id = ? AND {cond}",
             [m.id, *params],
         ).fetchone()
-        return Comparison(tally.cells(), m.label, articles, (), by, dropped, m.kind)
+        return Comparison(tally.cells(), m.label, articles, (), by, dropped, m.kind, tuple(kept))
 
     def stored_mentions(self, article_hash: str, model_id: int, article: Article) -> list[ScoredMention]:
         """The stored scored mentions of one article, attached to `article`."""
@@ -472,19 +477,21 @@ def compare_store(
     outlet_type: Sequence[str] | None = None,
     target: Sequence[str] | None = None,
     targets=None,
+    keep_mentions: bool = False,
 ) -> Comparison:
     """Compare everything scored into a store, as `biascheck.compare` does on files (no scoring).
 
     Filters: `since`/`until` (published date, inclusive), `outlet`, `outlet_type` and `target`
     (lists of names, any case). `model`: a stored model's label or name (default: the one used
     most recently). `targets`: a targets TOML file, as in `compare`, for the order of rows.
+    `keep_mentions=True` also keeps every scored mention in `Comparison.scored`.
     """
     filters = Filters(since, until, tuple(outlet or ()), tuple(outlet_type or ()), tuple(target or ()))
     order = [t.name for t in load_targets(targets)]
     if isinstance(store, Store):
-        return store.compare(filters, by=by, model=model, targets=order)
+        return store.compare(filters, by=by, model=model, targets=order, keep_mentions=keep_mentions)
     with Store(store, create=False) as st:
-        return st.compare(filters, by=by, model=model, targets=order)
+        return st.compare(filters, by=by, model=model, targets=order, keep_mentions=keep_mentions)
 
 
 class _Transaction:

@@ -211,3 +211,10 @@ def test_same_text_under_two_names_is_one_article(tmp_path, fake):
     assert (summary.scored, summary.skipped_existing) == (1, 1)
     with Store(tmp_path / "s.db") as st:
         assert st.counts()["articles"] == 1
+
+
+def test_keep_mentions_returns_the_scored_mentions(filled):
+    result = compare_store(filled, keep_mentions=True, target=["EU"])
+    assert len(result.scored) == sum(c.mentions for c in result.rows) > 0
+    assert {sm.mention.target for sm in result.scored} == {"EU"}
+    assert compare_store(filled).scored == ()
