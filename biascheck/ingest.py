@@ -1,7 +1,7 @@
 """Article files in, a stream of Article (or Skipped) out.
 
 Inputs: folders (searched recursively), plain text, Markdown, HTML pages (main text found with
-trafilatura), and JSONL or CSV tables of articles (`id`, `text` or a `sentences` list;
+trafilatura), and JSONL, CSV or Parquet tables of articles (`id`, `text` or a `sentences` list;
 optionally `outlet`, `publisher`, `url`, `title`, `published`). A folder may carry a manifest
 (`manifest.csv` or `manifest.jsonl`) mapping file names to outlet, publisher, url, title and
 published; its entries override detection. Bad input never raises: each problem is yielded
@@ -24,7 +24,7 @@ from .outlets import OutletRegistry, load_registry
 from .types import Article, Skipped
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-TABLE_SUFFIXES = (".jsonl", ".csv")
+TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
 SUFFIXES = DOCUMENT_SUFFIXES + TABLE_SUFFIXES
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
 # Files a folder walk leaves alone: documentation that sits beside the articles.
@@ -76,6 +76,20 @@ def iter_articles(
     with skipped inputs means.
     """
     registry = registry or load_registry()
+    for item in iter_files(paths, manifest=manifest):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from _file(item[0], registry, item[1])
+
+
+def iter_files(
+    paths: Sequence[Path | str] | Path | str, *, manifest: Path | str | None = None
+) -> Iterator[tuple[Path, Entry | None] | Skipped]:
+    """Every article file in `paths` with its manifest entry (or None), and a Skipped for every
+    problem with a path or a manifest. No article file is opened: `read_file` reads each one, so
+    the files of one run can be read in parallel (the distributed job does this).
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     manifests = _Manifests()
@@ -86,13 +100,20 @@ def iter_articles(
         if not path.exists():
             yield Skipped(str(path), "no such file or folder; check the path and try again.")
         elif path.is_dir():
-            yield from _folder(path, registry, manifests)
+            yield from _folder(path, manifests)
         else:
-            yield from _file(path, registry, manifests.entry(path))
+            yield path, manifests.entry(path)
     yield from manifests.missing()
 
 
-def _folder(folder: Path, registry: OutletRegistry, manifests: _Manifests) -> Iterator[Article | Skipped]:
+def read_file(
+    path: Path | str, entry: Entry | None = None, registry: OutletRegistry | None = None
+) -> Iterator[Article | Skipped]:
+    """The articles in one file (several for a JSONL, CSV or Parquet table), as `iter_articles` reads them."""
+    yield from _file(Path(path), registry or load_registry(), entry)
+
+
+def _folder(folder: Path, manifests: _Manifests) -> Iterator[tuple[Path, Entry | None] | Skipped]:
     try:
         files = sorted(
             p for p in folder.rglob("*")
@@ -114,7 +135,7 @@ def _folder(folder: Path, registry: OutletRegistry, manifests: _Manifests) -> It
                     yield from manifests.add(directory / name)
             if directory == folder:
                 break
-        yield from _file(path, registry, manifests.entry(path))
+        yield path, manifests.entry(path)
 
 
 def _file(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator[Article | Skipped]:
@@ -124,6 +145,9 @@ def _file(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator
         return
     if suffix == ".csv":
         yield from _csv(path, registry, entry)
+        return
+    if suffix == ".parquet":
+        yield from _parquet(path, registry, entry)
         return
     if suffix == ".json":
         yield Skipped(str(path), "JSON files are not read; write one article object per line as .jsonl.")
@@ -325,6 +349,32 @@ def _csv(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator[
         return
     if not found:
         yield Skipped(str(path), "no articles in this CSV file (only a header, or empty); add rows.")
+
+
+def _parquet(path: Path, registry: OutletRegistry, entry: Entry | None) -> Iterator[Article | Skipped]:
+    """Stream a Parquet table of articles (same columns as JSONL) in row groups; source is file:row."""
+    try:
+        import pyarrow.parquet as pq  # imported here: only Parquet input needs it
+    except ImportError:
+        yield Skipped(str(path), "reading Parquet needs pyarrow; pip install 'biascheck[ray]' (or pyarrow).")
+        return
+    found = 0
+    try:
+        parquet = pq.ParquetFile(path)
+        columns = parquet.schema_arrow.names
+        if "text" not in columns and "sentences" not in columns:
+            yield Skipped(str(path), f"no 'text' column (found: {', '.join(columns) or 'none'}); "
+                                     "add a text column (id, text[, outlet, url, title, published]).")
+            return
+        for batch in parquet.iter_batches(batch_size=1024):
+            for row in batch.to_pylist():
+                found += 1
+                yield _row_article(row, f"{path}:{found}", registry, entry)
+    except (OSError, ValueError) as e:  # pyarrow raises ArrowInvalid (a ValueError) for a broken file
+        yield Skipped(str(path), f"cannot read the Parquet file ({e}); check that it is a complete Parquet file.")
+        return
+    if not found:
+        yield Skipped(str(path), "no articles in this Parquet file (it has no rows); add rows.")
 
 
 def _sentences_cell(value: str) -> list[str]:
