@@ -63,24 +63,20 @@ def _registry(outlets: PathLike | OutletRegistry | None) -> OutletRegistry:
 def _iter_inputs(
     inputs: Inputs, manifest: PathLike | None, outlets: PathLike | OutletRegistry | None
 ) -> Iterator[Article | Skipped]:
-    """Articles and Skipped entries, in input order; paths go through ingest."""
+    """Articles and Skipped entries: Article objects as given, then the articles read from paths."""
     from .ingest import iter_articles
 
     items = [inputs] if isinstance(inputs, (str, Path, Article)) else list(inputs)
-    registry = None
-    paths: list[Path] = []
-    for item in [*items, None]:
-        if isinstance(item, (str, Path)):
-            paths.append(Path(item))
-            continue
-        if paths:
-            registry = registry or _registry(outlets)
-            yield from iter_articles(paths, manifest=None if manifest is None else Path(manifest), registry=registry)
-            paths = []
+    bad = [type(i).__name__ for i in items if not isinstance(i, (str, Path, Article))]
+    if bad:
+        raise TypeError(f"inputs must be paths or Article objects, got {bad[0]}")
+    for item in items:
         if isinstance(item, Article):
             yield item
-        elif item is not None:
-            raise TypeError(f"inputs must be paths or Article objects, got {type(item).__name__}")
+    paths = [Path(i) for i in items if not isinstance(i, Article)]
+    if paths:
+        manifest = None if manifest is None else Path(manifest)
+        yield from iter_articles(paths, manifest=manifest, registry=_registry(outlets))
 
 
 def _analyses(inputs, targets, manifest, outlets, skipped: list[Skipped]) -> Iterator[Analysis]:
