@@ -196,7 +196,7 @@ def compare(
             result = compare_store(store, model=None if model == "default" else model, targets=targets,
                                    by=by.value, **filters)  # fmt: skip
         report.emit(result, output)
-        say(f"{result.articles:,} stored articles scored by {result.model} match.")
+        say(f"Compared {result.articles:,} stored article{'' if result.articles == 1 else 's'} scored by {result.model}.")
         return
     if any(filters.values()):
         say("Error: --since, --until, --outlet, --outlet-type and --target work with --store only.")
