@@ -8,8 +8,10 @@ Importing biascheck is cheap: models and text libraries load on first use.
 
 from .aggregate import aggregate
 from .api import compare, list_outlets, load_articles, mentions, score_sentences
+from .batch import ScoreSummary, score_into_store
 from .errors import BiascheckError, ConfigError, InputError, ModelError, StoreError
 from .scorers import Scorer, load_scorer
+from .store import compare_store
 from .targets import Target, find_mentions, load_targets
 from .types import (
     Article,
@@ -28,6 +30,9 @@ __version__ = "0.1.0"
 __all__ = [
     "compare",
     "score_sentences",
+    "score_into_store",
+    "compare_store",
+    "ScoreSummary",
     "mentions",
     "load_articles",
     "list_outlets",
