@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections import deque
@@ -165,6 +166,13 @@ def score_into_store(
             for duplicate in waiting.pop(h):
                 skip_existing(h, duplicate)
         st.finish_run(run_id, scored=n["scored"], skipped_existing=n["skipped"], failed=len(failed))
+    except sqlite3.Error as e:
+        raise StoreError(
+            f"cannot write to the store {st.path}: {e}. Every article stored before this is complete; "
+            "fix the cause (disk space, permissions, another program locking the file) and run the same "
+            "command again to score the rest."
+        ) from None
+    else:
         return ScoreSummary(
             str(st.path), model.label, n["scored"], n["mentions"], n["skipped"], tuple(failed),
             time.perf_counter() - started, timed.seconds,
@@ -240,16 +248,21 @@ class _RowWriter:
 
 def estimate_articles(paths: Sequence[str | Path]) -> int | None:
     """A quick count of the articles in `paths` (files in folders, lines of JSONL/CSV), for an ETA."""
+    from .ingest import MANIFEST_NAMES, SUFFIXES
+
     total = 0
     try:
         for p in map(Path, paths):
             files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
             for f in files:
-                if f.suffix.lower() in (".jsonl", ".csv"):
+                suffix = f.suffix.lower()
+                if f.name.lower() in MANIFEST_NAMES or suffix not in SUFFIXES or f.name.startswith("."):
+                    continue
+                if suffix in (".jsonl", ".csv"):
                     with f.open("rb") as fh:
                         lines = sum(1 for line in fh if line.strip())
-                    total += lines - (f.suffix.lower() == ".csv")
-                elif not f.name.startswith("."):
+                    total += lines - (suffix == ".csv")
+                else:
                     total += 1
     except OSError:
         return None

@@ -507,6 +507,6 @@ class _Transaction:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
             self.db.execute("COMMIT")
-        else:
+        elif self.db.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
             self.db.execute("ROLLBACK")
 

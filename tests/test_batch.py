@@ -241,7 +241,20 @@ def test_estimate_counts_lines_and_files(tmp_path):
     write_articles(tmp_path / "a.jsonl", 7)
     (tmp_path / "b.csv").write_text("id,text\n1,x\n2,y\n")
     (tmp_path / "c.txt").write_text("hello")
+    (tmp_path / "manifest.csv").write_text("file,outlet\nc.txt,RT\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     assert estimate_articles([tmp_path]) == 10
+
+
+def test_a_store_that_fails_mid_run_says_what_to_do(tmp_path, corpus, fake, monkeypatch):
+    import sqlite3
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "add", full)
+    with pytest.raises(StoreError, match=r"disk is full\. Every article stored before this is complete"):
+        score_into_store(read_articles(corpus)[:3], tmp_path / "s.db", fake)
 
 
 def test_cli_score_then_compare_from_the_store(tmp_path, corpus):
