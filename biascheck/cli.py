@@ -352,3 +352,7 @@ def outlets_command(outlets: Outlets = None, fmt: Format = "simple", output: Out
 
 def main() -> None:
     app()
+
+
+# `train` and `evaluate` live in their own module; importing it registers them on `app`.
+from . import cli_model  # noqa: E402,F401

@@ -108,3 +108,24 @@ def evaluate(
             name = "_" + name
         groups[name] = select(read_examples(f), split, part)
     return evaluate_examples(scorer, groups)
+
+
+def format_evaluation(ev: Evaluation, fmt: str = "simple") -> str:
+    """A table: one row for all rows, then one per file (if several) and per entity; confusion below."""
+    from tabulate import tabulate
+
+    head = ["rows", "n", "macro-F1", "accuracy"] + [f"{c} P/R/F1" for c in LABELS]
+
+    def row(name: str, m: Metrics) -> list:
+        per = [f"{m.per_class[c].precision:.2f}/{m.per_class[c].recall:.2f}/{m.per_class[c].f1:.2f}" for c in LABELS]
+        return [name, m.n, f"{m.macro_f1:.3f}", f"{m.accuracy:.3f}"] + per
+
+    rows = [row("all", ev.overall)]
+    if len(ev.per_file) > 1:
+        rows += [row(name, m) for name, m in ev.per_file.items()]
+    rows += [row(f"entity={name}", m) for name, m in ev.per_entity.items()]
+    confusion = tabulate(
+        [[f"gold {g}"] + ev.overall.confusion[i] for i, g in enumerate(LABELS)],
+        headers=[""] + [f"pred {p}" for p in LABELS], tablefmt=fmt,
+    )
+    return f"model: {ev.model}\n{tabulate(rows, headers=head, tablefmt=fmt)}\n\n{confusion}"

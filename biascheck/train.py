@@ -3,6 +3,7 @@
     train(["newsmtsc/train.jsonl", "ukraine/labelled.jsonl"], ["newsmtsc/dev_mt.jsonl"],
           out="models/biascheck-stance", split="data/splits/ukraine.json")
 
+A training file given as "rows.jsonl@4" is seen 4 times per epoch (to weigh up domain rows).
 Rows of the training files whose article is in the split's `test` list are never trained on
 and are reported as the held-out test; rows in its `dev` list join the dev sets, on which the
 checkpoint (one per epoch) is chosen. Deterministic for a given seed on CPU.
@@ -19,8 +20,9 @@ from pathlib import Path
 
 from .errors import InputError, ModelError
 from .evaluate import Evaluation, evaluate_examples
-from .labelled import Example, load_split, read_all, read_examples, select
+from .labelled import Example, load_split, read_examples, select
 from .marking import MARKERS, mark
+from .modelcard import write_model_card
 from .types import LABELS
 
 
@@ -41,7 +43,7 @@ class TrainConfig:
     batch_size: int = 32
     seed: int = 13
     max_length: int = 160
-    domain_repeat: int = 3  # rows with an `entity` (domain rows) are seen this many times per epoch
+    threads: int = 0  # CPU threads for torch (0: leave as is); 1 is fastest on a busy machine
     class_weights: bool = False  # weigh the loss by inverse label frequency
     warmup: float = 0.1
     weight_decay: float = 0.01
@@ -94,10 +96,23 @@ def load_base(base: str, seed: int):
     return tokenizer, model
 
 
-def split_examples(train_files, dev_files, split_path, problems):
+def weighted(spec: str | Path) -> tuple[Path, int]:
+    """'rows.jsonl@4' -> (rows.jsonl, 4): the file's rows are seen 4 times per epoch."""
+    path, at, times = str(spec).rpartition("@")
+    if at and times.isdigit() and int(times) >= 1:
+        return Path(path), int(times)
+    return Path(spec), 1
+
+
+def split_examples(train_specs, dev_files, split_path, problems):
     split = load_split(split_path) if split_path else None
-    rows = read_all(train_files, problems)
-    train = select(rows, split, "train") if split else rows
+    train: list[Example] = []
+    train_files = []
+    for spec in train_specs:
+        path, times = weighted(spec)
+        train_files.append(path)
+        rows = read_examples(path, problems)
+        train += (select(rows, split, "train") if split else rows) * times
     dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
     tests: dict[str, list[Example]] = {}
     if split:
@@ -121,8 +136,13 @@ def train(
     device: str | None = None,
     progress: bool = True,
     command: str | None = None,
+    previous: str | None = None,
 ) -> TrainResult:
-    """Fine-tune `base` on the training rows, keep the epoch with the best mean dev macro-F1, save to `out`."""
+    """Fine-tune `base` on the training rows, keep the epoch with the best mean dev macro-F1, save to `out`.
+
+    `out` also gets training.json and a model card (README.md) with results on the dev sets and the
+    held-out test articles, beside the lexicon baseline and, if given, a `previous` model.
+    """
     import torch
     from tqdm.auto import tqdm
     from transformers import get_linear_schedule_with_warmup
@@ -137,12 +157,12 @@ def train(
         raise InputError("No training rows left: give JSONL files of labelled rows.")
     if not dev_groups:
         raise InputError("No dev rows: give --dev files (or a split with dev articles) to choose the checkpoint on.")
-    repeated = [ex for ex in train_rows for _ in range(config.domain_repeat if ex.entity else 1)]
-
+    if config.threads:
+        torch.set_num_threads(config.threads)
     tokenizer, model = load_base(base, config.seed)
     device = device or detect_device()
     model.to(device)
-    data = prepare(tokenizer, repeated, config.max_length)
+    data = prepare(tokenizer, train_rows, config.max_length)
     rng = random.Random(config.seed)
     steps = config.epochs * -(-len(data) // config.batch_size)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
@@ -188,12 +208,43 @@ def train(
     model.eval()
     best_epoch = max(history, key=lambda h: h["mean"])["epoch"]
     scorer = TransformerScorer.from_loaded(model, tokenizer, batch_size=128)
-    reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in {**dev_groups, **tests}.items()}
+    groups = {**dev_groups, **tests}
+    reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in groups.items()}
+    older = _previous_results(previous, groups)
     seconds = time.time() - started
     save(model, tokenizer, Path(out))
     result = TrainResult(Path(out), config, best_epoch, history, seconds, len(train_rows), reports)
-    write_training_info(result, base, train_files, dev_files, split, problems, command)
+    write_training_info(result, base, train_files, dev_files, split, problems, command, device)
+    write_model_card(Path(out), reports, _lexicon_results(groups), older)
     return result
+
+
+def _lexicon_results(groups) -> dict[str, Evaluation]:
+    try:
+        from .scorers.lexicon import LexiconScorer
+
+        lexicon = LexiconScorer()
+        return {name: evaluate_examples(lexicon, {name: rows}) for name, rows in groups.items()}
+    except ImportError:  # the baseline's package is missing: the card shows "-"
+        return {}
+
+
+def _previous_results(previous, groups) -> dict[str, dict] | None:
+    if not previous:
+        return None
+    from .scorers import load_scorer
+
+    scorer = load_scorer(previous)
+    out = {}
+    for name, rows in groups.items():
+        m = evaluate_examples(scorer, {name: rows}).overall
+        out[name] = {"model": scorer.label, "macro_f1": m.macro_f1, "accuracy": m.accuracy,
+                     "recall": {c: k.recall for c, k in m.per_class.items()}}
+        for entity, em in evaluate_examples(scorer, {name: rows}).per_entity.items():
+            if name.endswith("[test]"):
+                out[f"{name} {entity}"] = {"model": scorer.label, "macro_f1": em.macro_f1, "accuracy": em.accuracy,
+                                           "recall": {c: k.recall for c, k in em.per_class.items()}}
+    return out
 
 
 def save(model, tokenizer, out: Path) -> None:
@@ -205,8 +256,9 @@ def save(model, tokenizer, out: Path) -> None:
     (out / "labels.json").write_text(json.dumps({"id2label": dict(enumerate(LABELS))}, indent=1) + "\n")
 
 
-def write_training_info(result: TrainResult, base, train_files, dev_files, split, problems, command) -> None:
+def write_training_info(result: TrainResult, base, train_files, dev_files, split, problems, command, device) -> None:
     info = {
+        "device": str(device),
         "base": str(base),
         "train_files": [str(f) for f in train_files],
         "dev_files": [str(f) for f in dev_files],

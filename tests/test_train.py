@@ -49,8 +49,8 @@ def test_train_end_to_end(tmp_path, tiny_base):
     split = tmp_path / "split.json"
     split.write_text(json.dumps({"test": ["ukraine/article_4"], "dev": ["ukraine/article_3"]}))
     out = tmp_path / "model"
-    config = TrainConfig(epochs=2, lr=1e-3, batch_size=8, seed=1, domain_repeat=2)
-    result = train([train_file], [dev_file], out, base=str(tiny_base), split=split, config=config,
+    config = TrainConfig(epochs=2, lr=1e-3, batch_size=8, seed=1)
+    result = train([f"{train_file}@2"], [dev_file], out, base=str(tiny_base), split=split, config=config,
                    device="cpu", progress=False)
 
     assert (out / "model.safetensors").is_file() and (out / "config.json").is_file()
@@ -59,7 +59,7 @@ def test_train_end_to_end(tmp_path, tiny_base):
     assert len(result.history) == 2 and 1 <= result.best_epoch <= 2
     assert "train[test]" in result.reports and "train[dev]" in result.reports
     info = json.loads((out / "training.json").read_text())
-    assert info["train_rows"] == 30 - 6  # articles 3 and 4 (3 span rows each) are held out
+    assert info["train_rows"] == (30 - 6) * 2  # articles 3 and 4 (3 span rows each) held out; file seen twice
     from safetensors import safe_open
 
     with safe_open(str(out / "model.safetensors"), "pt") as f:

@@ -49,6 +49,13 @@ class TransformerScorer(Scorer):
         self.model_spec = str(model)
         path = Path(model).expanduser()
         self.folder = path if path.exists() else None
+        looks_like_path = self.model_spec.startswith((".", "/", "~")) or self.model_spec.count("/") > 1
+        if self.folder is None and looks_like_path:
+            raise ModelError(
+                f"No model folder at {self.model_spec}. Give the folder written by `biascheck train` "
+                "(it holds config.json and model.safetensors), leave --model out for the shipped model, "
+                "or use --model lexicon."
+            )
         if self.folder is not None and not (self.folder / "config.json").is_file():
             raise ModelError(
                 f"{self.folder} is not a model folder: config.json is missing. Give a folder written by "
@@ -91,7 +98,7 @@ class TransformerScorer(Scorer):
             tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=True)
             model = AutoModelForSequenceClassification.from_pretrained(where, local_files_only=True)
         except (OSError, ValueError, KeyError, RuntimeError) as e:
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            first = str(e).strip().splitlines()[0].rstrip(".") if str(e).strip() else type(e).__name__
             raise ModelError(
                 f"Cannot load a stance model from {where!r}: {first}. It must be a local folder (or a hub id "
                 "already in the local cache) holding config.json, the tokenizer files and model.safetensors, "
