@@ -126,3 +126,18 @@ def test_explain_from_a_store(samples, tmp_path):
     assert "from a store" in result.stdout and "[" in result.stdout
     missing = run("explain", "ffffffffffff", "--store", store)
     assert missing.exit_code == 1 and "has no article" in missing.output
+
+
+def test_model_card_metrics_reach_the_report(tmp_path):
+    from biascheck.report.build import read_model_card
+
+    card = tmp_path / "README.md"
+    card.write_text("# m\n\nHeld-out Ukraine-crisis articles (212 rows, never trained on): macro-F1 0.712, "
+                    "accuracy 0.781.\n\n| rows | n | macro-F1 | accuracy |\n")
+    found = read_model_card(card, "m@1", "target stance")
+    assert dict(found.metrics) == {"accuracy": "0.781", "macro F1": "0.712"}
+    assert found.summary() == "accuracy 0.781, macro F1 0.712 on held-out Ukraine-crisis articles (212 rows)"
+    card.write_text("Test accuracy: 0.81\nmacro F1 = 0.77\n")
+    assert read_model_card(card, "m@1").summary() == "accuracy 0.81, macro F1 0.77"
+    missing = read_model_card(tmp_path / "none.md", "m@1")
+    assert missing.metrics == () and "no measured accuracy" in missing.summary()

@@ -10,6 +10,10 @@ from .model import Method, ModelCard, Report
 
 __all__ = ["build_report", "read_model_card", "model_card_for"]
 
+_HEADLINE = re.compile(
+    r"(?m)^(?P<what>[A-Z][^\n:(]*?)\s*\((?P<n>\d+) rows[^)\n]*\):\s*macro-F1 (?P<f1>\d?\.\d+), "
+    r"accuracy (?P<acc>\d?\.\d+)"
+)
 _METRICS = (
     ("accuracy", re.compile(r"\baccuracy\b[^0-9\n]{0,40}?(\d?\.\d+|\d{1,3}(?:\.\d+)?\s?%)", re.I)),
     ("macro F1", re.compile(r"\bmacro[- ]?(?:avg(?:eraged)?[- ])?F1\b[^0-9\n]{0,40}?(\d?\.\d+|\d{1,3}(?:\.\d+)?\s?%)", re.I)),
@@ -58,6 +62,15 @@ def read_model_card(path: Path, name: str, kind: str = "") -> ModelCard:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return ModelCard(name=name, kind=kind)
+    head = _HEADLINE.search(text)
+    if head:  # the headline line that biascheck's training writes into every card
+        return ModelCard(
+            name=name,
+            kind=kind,
+            metrics=(("accuracy", head["acc"]), ("macro F1", head["f1"])),
+            evaluated_on=f"{head['what'][0].lower()}{head['what'][1:]} ({head['n']} rows)",
+            card=str(path),
+        )
     metrics = []
     for label, pattern in _METRICS:
         m = pattern.search(text)
