@@ -175,12 +175,22 @@ def compare(
 
     With --store, compare everything already scored into a store instead (no scoring), optionally
     filtered by date, outlet, outlet type and target; --model then picks the stored scores by label
-    or name (default: the model used most recently).
+    or name (default: the model used most recently). A folder written by `score-distributed`
+    (Parquet) compares the same way: give it as the only input.
     """
     from . import api
 
     report = _ReportOptions(fmt, stats, evidence, min_mentions, min_articles, correction.value, charts, model)
     filters = dict(since=since, until=until, outlet=outlet, outlet_type=outlet_type, target=target)
+    if store is None and inputs and len(inputs) == 1 and _is_parquet_output(inputs[0]):
+        from .parquet import compare_output
+
+        with user_errors():
+            result = compare_output(inputs[0], model=None if model == "default" else model, targets=targets,
+                                    by=by.value, keep_mentions=report.stats, **filters)  # fmt: skip
+        report.emit(result, output)
+        say(f"Compared {result.articles:,} articles scored by {result.model} in {inputs[0]}.")
+        return
     if store is not None or not inputs:
         from .store import compare_store
 
@@ -199,7 +209,8 @@ def compare(
         say(f"Compared {result.articles:,} stored article{'' if result.articles == 1 else 's'} scored by {result.model}.")
         return
     if any(filters.values()):
-        say("Error: --since, --until, --outlet, --outlet-type and --target work with --store only.")
+        say("Error: --since, --until, --outlet, --outlet-type and --target work with --store or a Parquet output "
+            "folder only.")
         raise typer.Exit(2)
     with user_errors():
         result = api.compare(inputs, scorer=model, targets=targets, manifest=manifest, outlets=outlets, by=by.value,
@@ -308,6 +319,66 @@ def score(
     if summary.scored + summary.skipped_existing == 0:
         say("Error: no article could be scored. Check the paths and the reasons above.")
         raise typer.Exit(1)
+
+
+def _is_parquet_output(path: Path) -> bool:
+    from .parquet import is_output
+
+    return is_output(path)
+
+
+@app.command("score-distributed")
+def score_distributed(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Article files, folders or quoted glob patterns: .jsonl, .csv, .parquet, .txt, .md, .html.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet output; a rerun "
+                                         "replaces it.", file_okay=False)],
+    address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster to run on (e.g. ray://head:10001, or auto). Default: a local Ray instance.")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        help="Scoring workers (each holds the model). Default: one per GPU, else one per CPU but one.",
+        min=1)] = None,
+    model: Model = "default",
+    manifest: Manifest = None,
+    targets: Targets = None,
+    outlets: Outlets = None,
+    batch_size: Annotated[int, typer.Option(help="Articles per scoring call.", min=1)] = 64,
+) -> None:
+    """Score articles on a Ray cluster (or a local Ray) into Parquet; `compare` reads the folder."""
+    import logging
+    import sys
+
+    from .batch import is_terminal
+    from .distributed import score_distributed as run, summary_lines
+
+    for name in ("ray", "ray.data"):  # keep stderr for the summary: Ray logs every stage at INFO
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with user_errors():
+        summary = run(inputs, output, model, targets=targets, manifest=manifest, outlets=outlets, address=address,
+                      workers=workers, batch_size=batch_size, progress=is_terminal(sys.stderr))  # fmt: skip
+    for line in summary_lines(summary):
+        say(line)
+    if summary.articles == 0:
+        say("Error: no article could be scored. Check the paths and the reasons above.")
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="A Parquet output folder written by `score-distributed`.",
+                                           exists=True, file_okay=False)],
+    store: Annotated[Path, typer.Option("--store", help="SQLite score store; created on first use.",
+                                        dir_okay=False)],
+    rescore: Annotated[bool, typer.Option(
+        help="Replace articles the store already has from this model.")] = False,
+) -> None:
+    """Add the articles of a `score-distributed` output to a store, each once."""
+    from .parquet import import_output
+
+    with user_errors():
+        summary = import_output(folder, store, rescore=rescore)
+    say(f"Imported {summary.imported:,} articles ({summary.mentions:,} target mentions) scored by {summary.model} "
+        f"into {summary.store}; {summary.skipped_existing:,} were already there.")
 
 
 @app.command()
