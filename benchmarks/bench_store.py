@@ -8,7 +8,8 @@ Builds each corpus in a temporary folder by repeating the Ukraine-crisis article
 distinct ids, a distinct closing line (so each copy is a new article to the store), rotating
 outlets and dates. Each size runs in a fresh process, so peak RSS is that run's own. Time inside
 the scorer (after one warm-up call that loads the model) counts as model time; everything else
-(reading, cleaning, splitting, matching, storing) is the rest.
+(reading, cleaning, splitting, matching, storing) is the rest, and "(store)" is the part of the
+rest spent reading and writing the store.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def run_one(corpus: Path, store: Path, model: str, profile: bool) -> dict:
         "mentions_per_s": round(summary.mentions / summary.seconds, 1),
         "model_share": round(summary.model_seconds / summary.seconds, 4),
         "rest_share": round(rest / summary.seconds, 4),
+        "store_share": round(summary.store_seconds / summary.seconds, 4),
         "rest_ms_per_article": round(1000 * rest / max(summary.scored, 1), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "store_mb": round(sum(p.stat().st_size for p in store.parent.glob(store.name + "*")) / 2**20, 1),
@@ -118,12 +120,13 @@ def main() -> None:
             print(json.dumps(r))
         return
     print(f"model: {results[0]['model']}   cpu cores: {os.cpu_count()}")
-    header = ("articles", "mentions", "seconds", "articles/s", "mentions/s", "model", "rest", "rest ms/article",
-              "peak RSS MB", "store MB")  # fmt: skip
+    header = ("articles", "mentions", "seconds", "articles/s", "mentions/s", "model", "rest", "(store)",
+              "rest ms/art", "peak RSS MB", "store MB")  # fmt: skip
     print("  ".join(f"{h:>11}" for h in header))
     for r in results:
         cells = (r["articles"], r["mentions"], r["seconds"], r["articles_per_s"], r["mentions_per_s"],
-                 f"{r['model_share']:.1%}", f"{r['rest_share']:.1%}", r["rest_ms_per_article"],
+                 f"{r['model_share']:.1%}", f"{r['rest_share']:.1%}", f"{r['store_share']:.1%}",
+                 r["rest_ms_per_article"],
                  r["peak_rss_mb"], r["store_mb"])  # fmt: skip
         print("  ".join(f"{c:>11}" for c in cells))
 

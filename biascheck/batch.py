@@ -51,6 +51,7 @@ class ScoreSummary:
     failed: tuple[Skipped, ...]  # inputs that could not be used, with the reason
     seconds: float
     model_seconds: float = 0.0  # time inside the scorer
+    store_seconds: float = 0.0  # time reading and writing the store
 
     @property
     def total(self) -> int:
@@ -105,6 +106,7 @@ def score_into_store(
         started = time.perf_counter()
         failed: list[Skipped] = []
         n = {"scored": 0, "mentions": 0, "skipped": 0}
+        store_seconds = 0.0
         order: deque[str] = deque()  # hashes of the articles inside the scorer, in input order
         waiting: dict[str, list[Article]] = {}  # duplicates of those, by hash
 
@@ -121,6 +123,7 @@ def score_into_store(
             tick()
 
         def analyses() -> Iterator[Analysis]:
+            nonlocal store_seconds
             for item in api._iter_inputs(inputs, manifest, outlets):
                 if isinstance(item, Skipped):
                     failed.append(item)
@@ -130,7 +133,10 @@ def score_into_store(
                 if h in waiting:
                     waiting[h].append(item)
                     continue
-                if st.is_scored(h, model_id, run_id=run_id if rescore else None):
+                t = time.perf_counter()
+                done = st.is_scored(h, model_id, run_id=run_id if rescore else None)
+                store_seconds += time.perf_counter() - t
+                if done:
                     skip_existing(h, item)
                     continue
                 try:
@@ -145,6 +151,7 @@ def score_into_store(
 
         for analysis, scored in score_analyses(analyses(), timed):
             h = order.popleft()
+            t = time.perf_counter()
             added = st.add(
                 h,
                 analysis.article,
@@ -155,6 +162,7 @@ def score_into_store(
                 run_id=run_id,
                 replace=rescore,
             )
+            store_seconds += time.perf_counter() - t
             if added:
                 n["scored"] += 1
                 n["mentions"] += len(scored)
@@ -175,7 +183,7 @@ def score_into_store(
     else:
         return ScoreSummary(
             str(st.path), model.label, n["scored"], n["mentions"], n["skipped"], tuple(failed),
-            time.perf_counter() - started, timed.seconds,
+            time.perf_counter() - started, timed.seconds, store_seconds,
         )  # fmt: skip
     finally:
         if writer is not None:
