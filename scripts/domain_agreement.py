@@ -1,0 +1,75 @@
+"""Second-annotator check for the domain set in data/domain/.
+
+    python scripts/domain_agreement.py sample OUT.jsonl   # a blind 10% sample (no labels), fixed seed
+    python scripts/domain_agreement.py agree              # raw agreement and Cohen's kappa
+
+The second labels live in data/domain/second_labels.jsonl as {"id", "label"} rows.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+DOMAIN = Path(__file__).resolve().parents[1] / "data" / "domain"
+SECOND = DOMAIN / "second_labels.jsonl"
+LABELS = ("negative", "neutral", "positive")
+SEED = 13
+SHARE = 0.10
+
+
+def rows() -> list[dict]:
+    out = []
+    for path in sorted(DOMAIN.glob("*.jsonl")):
+        if path == SECOND:
+            continue
+        out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def sample(out: Path) -> None:
+    all_rows = sorted(rows(), key=lambda r: r["id"])
+    picked = random.Random(SEED).sample(all_rows, round(len(all_rows) * SHARE))
+    with out.open("w", encoding="utf-8") as f:
+        for r in sorted(picked, key=lambda r: r["id"]):
+            blind = {k: r[k] for k in ("id", "sentence", "entity", "mentions", "register")}
+            f.write(json.dumps(blind, ensure_ascii=False) + "\n")
+    print(f"{len(picked)} of {len(all_rows)} rows written to {out} (seed {SEED})")
+
+
+def cohen_kappa(a: list[str], b: list[str]) -> float:
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[label] * cb[label] for label in LABELS) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agree() -> None:
+    first = {r["id"]: r["label"] for r in rows()}
+    second = {}
+    for line in SECOND.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            second[r["id"]] = r["label"]
+    ids = sorted(i for i in second if i in first)
+    a, b = [first[i] for i in ids], [second[i] for i in ids]
+    raw = sum(x == y for x, y in zip(a, b)) / len(ids)
+    print(f"items compared: {len(ids)} (second labels without a first row: {len(second) - len(ids)})")
+    print(f"raw agreement: {raw:.3f}")
+    print(f"Cohen's kappa: {cohen_kappa(a, b):.3f}")
+    print("confusion (rows: first annotator, columns: second):")
+    for la in LABELS:
+        print(f"  {la:>8}: " + " ".join(f"{sum(1 for x, y in zip(a, b) if x == la and y == lb):4d}" for lb in LABELS))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 3:
+        sample(Path(sys.argv[2]))
+    elif sys.argv[1:] == ["agree"]:
+        agree()
+    else:
+        sys.exit(__doc__)
