@@ -75,7 +75,8 @@ def target_chart(report: Report, target: str, *, narrow: bool = False) -> str:
 def _row(cell: StatCell, y: float, row_h: float, narrow: bool, bar_x, centre, half, net_x, net_w) -> list[str]:
     c = COLORS
     flagged = bool(cell.flags)
-    name = escape(cell.outlet) + (" \u2020" if flagged else "")
+    significant = cell.difference is not None and cell.difference.significant
+    name = escape(cell.outlet) + (" *" if significant else "") + (" \u2020" if flagged else "")
     bar_h = 16
     by = y + row_h - bar_h - 7 if narrow else y + (row_h - bar_h) / 2
     out = [f'<g class="bar" data-outlet="{escape(cell.outlet)}" opacity="{0.55 if flagged else 1}">']
