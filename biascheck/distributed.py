@@ -30,7 +30,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -119,7 +119,7 @@ def score_distributed(
             errors.append({"source": item.source, "reason": item.reason, "file_index": -1, "item_index": len(errors)})
         else:
             path, entry = item
-            files.append({"file_index": len(files), "path": str(path.resolve()),
+            files.append({"file_index": len(files), "path": str(path.resolve()), "given": str(path),
                           "entry": json.dumps(asdict(entry)) if entry else ""})  # fmt: skip
 
     own_ray = not ray.is_initialized()
@@ -264,6 +264,9 @@ def _analyse_files(batch, targets, registry) -> Iterator:
         j = 0
         try:
             for j, item in enumerate(read_file(f["path"], entry, registry)):
+                # Read by absolute path (a worker's folder is not the driver's); name the file as given.
+                if item.source.startswith(f["path"]):
+                    item = replace(item, source=f["given"] + item.source[len(f["path"]):])
                 if isinstance(item, Skipped):
                     rows.append(_error(item.source, item.reason, index, j))
                 else:
@@ -275,7 +278,7 @@ def _analyse_files(batch, targets, registry) -> Iterator:
                     yield pa.Table.from_pylist(rows, schema=schema)
                     rows = []
         except Exception as e:  # a file that breaks the reader: keep what was read, report the rest
-            rows.append(_error(f["path"], f"could not be read past item {j}: {e}", index, j + 1))
+            rows.append(_error(f["given"], f"could not be read past item {j}: {e}", index, j + 1))
     if rows:
         yield pa.Table.from_pylist(rows, schema=schema)
 
