@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,7 @@ class PageResult:
 
 class _Pipe:
     def __init__(self, proc: subprocess.Popen, write_fd: int, read_fd: int) -> None:
-        self.proc, self.write_fd, self.read = proc, write_fd, os.fdopen(read_fd, "rb")
+        self.proc, self.write_fd, self.read_fd = proc, write_fd, read_fd
         self.next_id = 0
         self.buffer = b""
         self.events: list[dict] = []
@@ -66,7 +67,7 @@ class _Pipe:
         os.write(self.write_fd, json.dumps(msg).encode() + b"\0")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            reply = self._message()
+            reply = self._message(deadline)
             if reply.get("id") == self.next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
@@ -80,15 +81,18 @@ class _Pipe:
                 return self.events.pop(i)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            event = self._message()
+            event = self._message(deadline)
             if event.get("method") == method:
                 return event
             self.events.append(event)
         raise TimeoutError(method)
 
-    def _message(self) -> dict:
+    def _message(self, deadline: float) -> dict:
         while b"\0" not in self.buffer:
-            chunk = self.read.read1(65536)
+            ready, _, _ = select.select([self.read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("chromium sent nothing in time")
+            chunk = os.read(self.read_fd, 1 << 16)
             if not chunk:
                 raise RuntimeError("chromium closed the DevTools pipe")
             self.buffer += chunk
@@ -129,7 +133,7 @@ def render(page: Path, *, width: int = 1100, height: int = 900, max_height: int 
                 proc.kill()
                 proc.wait()
             os.close(to_browser_w)
-            pipe.read.close()
+            os.close(from_browser_r)
 
 
 def _onto_3_and_4(read_fd: int, write_fd: int) -> None:

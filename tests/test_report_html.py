@@ -150,3 +150,15 @@ def test_report_renders_on_a_phone_and_in_print(sample_report):
     printed = render(page, width=800, media="print", evaluate=CHECKS)
     _check_page(printed, page)
     assert (printed.values["wide"], printed.values["narrow"]) == (len(TARGETS), 0)
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_page_check_catches_network_requests_and_console_errors(tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><title>bad</title><img src="https://example.invalid/x.png">'
+                    '<script>console.error("boom")</script>')
+    result = render(page, width=400)
+    assert "https://example.invalid/x.png" in result.requests
+    assert result.failed
+    assert any("boom" in e for e in result.console_errors)
