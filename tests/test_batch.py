@@ -304,7 +304,7 @@ def test_cli_compare_store_needs_a_store_and_no_files(tmp_path, corpus):
     both = runner.invoke(app, ["compare", str(corpus), "--store", str(tmp_path / "s.db")])
     assert both.exit_code == 2 and "not both" in both.output
     filters = runner.invoke(app, ["compare", str(corpus), "--since", "2024-01-01"])
-    assert filters.exit_code == 2 and "--store only" in filters.output
+    assert filters.exit_code == 2 and "work with --store" in filters.output
 
 
 def test_score_help_is_fast_to_reach():
