@@ -124,6 +124,7 @@ def test_a_new_model_version_needs_rescore(tmp_path, corpus):
 # -- killed and resumed --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_resume_after_kill_9_matches_a_clean_run(tmp_path, corpus, clean_run):
     store = tmp_path / "killed.db"
     proc = worker(corpus, store, delay=0.01)
@@ -144,6 +145,7 @@ def test_resume_after_kill_9_matches_a_clean_run(tmp_path, corpus, clean_run):
     assert assert_whole(store) == clean_run
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path, corpus, clean_run):
     store = tmp_path / "interrupted.db"
     proc = worker(corpus, store, delay=0.01)
@@ -161,6 +163,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path, corpus, clean_run):
 # -- two writers ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_writers_on_one_store_lose_nothing(tmp_path, corpus, clean_run):
     store = tmp_path / "shared.db"
     procs = [worker(corpus, store, delay=0.002) for _ in range(2)]
@@ -182,6 +185,7 @@ def test_two_writers_on_one_store_lose_nothing(tmp_path, corpus, clean_run):
     assert reads > 0
 
 
+@pytest.mark.slow
 def test_two_writers_on_different_inputs(tmp_path, clean_run):
     first = write_articles(tmp_path / "first.jsonl", 150)
     second = write_articles(tmp_path / "second.jsonl", 150, start=150)
@@ -257,15 +261,16 @@ def test_a_store_that_fails_mid_run_says_what_to_do(tmp_path, corpus, fake, monk
         score_into_store(read_articles(corpus)[:3], tmp_path / "s.db", fake)
 
 
-def test_cli_score_then_compare_from_the_store(tmp_path, corpus):
+def test_cli_score_then_compare_from_the_store(tmp_path):
+    corpus = write_articles(tmp_path / "articles.jsonl", 60)
     store = str(tmp_path / "s.db")
     first = runner.invoke(app, ["score", str(corpus), "--store", store, "--model", "fake"])
     assert first.exit_code == 0, first.output
-    assert "Scored 300 articles" in first.output and "with fake@1" in first.output
+    assert "Scored 60 articles" in first.output and "with fake@1" in first.output
     assert "\r" not in first.output  # no progress line when stderr is not a terminal
     again = runner.invoke(app, ["score", str(corpus), "--store", store, "--model", "fake"])
     assert again.exit_code == 0
-    assert "Nothing new to score" in again.output and "Skipped 300 articles already scored" in again.output
+    assert "Nothing new to score" in again.output and "Skipped 60 articles already scored" in again.output
 
     result = runner.invoke(app, ["compare", "--store", store, "-f", "json", "--outlet-type", "wire"])
     assert result.exit_code == 0, result.output
