@@ -175,20 +175,24 @@ class Store:
             raise StoreError(f"{self.path} is a folder; --store takes a database file such as scores.db.")
         if not self.path.parent.exists():
             raise StoreError(f"The folder for the store does not exist: {self.path.parent}. Create it first.")
+        self.db: sqlite3.Connection | None = None
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:
                 self._connect()
                 break
             except sqlite3.OperationalError as e:
-                self.db.close()
+                self.close()
                 # A brand-new file being set up by another process: wait for it, as a busy timeout would.
                 if "locked" in str(e) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
-                raise StoreError(f"cannot open the store {self.path}: {e}. Is another program holding it?") from None
+                raise StoreError(
+                    f"cannot open the store {self.path}: {e}. Check that the file is readable and writable "
+                    "and that no other program holds it locked."
+                ) from None
             except sqlite3.DatabaseError as e:
-                self.db.close()
+                self.close()
                 raise StoreError(
                     f"{self.path} is not a biascheck store ({e}). Give a new file name, or the path of a "
                     "store made by `biascheck score`."
@@ -210,14 +214,17 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     # -- schema -----------------------------------------------------------------------------
 
     def _prepare(self) -> None:
         """Create the schema in an empty file, or check and migrate an existing one."""
+        if self.schema_version == SCHEMA_VERSION:
+            return  # the usual case: nothing to write, so readers never wait for a writer here
         with self._write():
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            version = self.schema_version
             tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if version == 0:
                 if tables:

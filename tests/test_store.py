@@ -1,6 +1,7 @@
 """The SQLite score store: schema and versions, atomic writes, filters, comparisons read back."""
 
 import sqlite3
+import time
 
 import pytest
 from store_worker import make_article, read_articles, write_articles
@@ -218,3 +219,14 @@ def test_keep_mentions_returns_the_scored_mentions(filled):
     assert len(result.scored) == sum(c.mentions for c in result.rows) > 0
     assert {sm.mention.target for sm in result.scored} == {"EU"}
     assert compare_store(filled).scored == ()
+
+
+def test_reading_while_a_writer_holds_the_lock(filled):
+    with Store(filled) as writer:
+        writer.db.execute("BEGIN IMMEDIATE")
+        writer.db.execute("DELETE FROM mentions")  # not committed: readers still see every row
+        started = time.monotonic()
+        result = compare_store(filled)
+        assert time.monotonic() - started < 5
+        assert result.articles == 40 and sum(c.mentions for c in result.rows) > 0
+        writer.db.execute("ROLLBACK")
