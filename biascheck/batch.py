@@ -97,10 +97,11 @@ def score_into_store(
     target_list = api.resolve_targets(targets)
     own = not isinstance(store, Store)
     st = Store(store) if own else store
-    writer = _RowWriter(Path(output), model.label) if output is not None else None
+    writer = None
     timed = _TimedScorer(model)
     try:
         _check_model_version(st, model, rescore)
+        writer = _RowWriter(Path(output), model.label) if output is not None else None
         model_id = st.model_id(model.name, model.version, model.kind)
         run_id = st.start_run(model_id)
         started = time.perf_counter()
