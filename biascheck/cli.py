@@ -201,10 +201,8 @@ def compare(
             say("Error: give article files or folders to compare, or --store PATH. See `biascheck compare --help`.")
             raise typer.Exit(2)
         with user_errors():
-            if report.stats:
-                from .report.build import compare_store_scored as compare_store
             result = compare_store(store, model=None if model == "default" else model, targets=targets,
-                                   by=by.value, **filters)  # fmt: skip
+                                   by=by.value, keep_mentions=report.stats, **filters)  # fmt: skip
         report.emit(result, output)
         say(f"Compared {result.articles:,} stored article{'' if result.articles == 1 else 's'} scored by {result.model}.")
         return
@@ -297,8 +295,12 @@ def score(
         typer.Option("--output", "-o", help="Also write one row per mention to this .jsonl or .csv file.",
                      dir_okay=False),
     ] = None,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the final summary as JSON on stdout (for scripts).")
+    ] = False,
 ) -> None:
     """Score new articles into a store, each once; rerun any time, it only scores what is missing."""
+    import json
     import sys
 
     from .batch import ProgressLine, estimate_articles, is_terminal, score_into_store, summary_lines
@@ -309,13 +311,17 @@ def score(
             summary = score_into_store(inputs, store, model, targets=targets, manifest=manifest, outlets=outlets,
                                        rescore=rescore, output=output, progress=progress)  # fmt: skip
     except KeyboardInterrupt:
-        say("\nInterrupted. Every article stored so far is complete; run the same command again to finish.")
+        if progress is not None:
+            progress.close()
+        say("Interrupted. Every article stored so far is complete; run the same command again to finish.")
         raise typer.Exit(130) from None
     finally:
         if progress is not None:
             progress.close()
     for line in summary_lines(summary):
         say(line)
+    if json_summary:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     if summary.scored + summary.skipped_existing == 0:
         say("Error: no article could be scored. Check the paths and the reasons above.")
         raise typer.Exit(1)

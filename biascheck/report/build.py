@@ -98,17 +98,3 @@ def model_card_for(spec: str | None, comparison: Comparison) -> ModelCard:
         folder = Path(spec)
     return read_model_card(folder / "README.md", comparison.model, comparison.model_kind)
 
-
-def compare_store_scored(store, *, model=None, by="outlet", targets=None, since=None, until=None,
-                         outlet=None, outlet_type=None, target=None) -> Comparison:
-    """`store.compare_store` with the scored mentions kept, for statistics and evidence."""
-    from dataclasses import replace
-
-    from ..store import Filters, Store, compare_store
-
-    filters = Filters(since, until, tuple(outlet or ()), tuple(outlet_type or ()), tuple(target or ()))
-    with Store(store, create=False) as st:
-        result = compare_store(st, model=model, by=by, targets=targets, since=since, until=until,
-                               outlet=outlet, outlet_type=outlet_type, target=target)
-        scored = tuple(st.iter_scored(st.resolve_model(model), filters))
-    return replace(result, scored=scored)
