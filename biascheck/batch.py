@@ -57,6 +57,15 @@ class ScoreSummary:
     def total(self) -> int:
         return self.scored + self.skipped_existing + len(self.failed)
 
+    def as_dict(self) -> dict:
+        """The summary as plain data (what `biascheck score --json` prints)."""
+        return {
+            "store": self.store, "model": self.model, "scored": self.scored, "mentions": self.mentions,
+            "skipped_existing": self.skipped_existing,
+            "failed": [{"source": s.source, "reason": s.reason} for s in self.failed],
+            "seconds": round(self.seconds, 3), "model_seconds": round(self.model_seconds, 3),
+        }  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -306,9 +315,11 @@ class ProgressLine:
         self._width = len(line)
 
     def close(self) -> None:
+        """Clear the line (safe to call twice)."""
         if self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
+            self._width = 0
 
 
 def _duration(seconds: float) -> str:

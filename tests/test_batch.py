@@ -296,6 +296,17 @@ def test_cli_bad_input_is_reported_and_the_rest_stored(tmp_path, corpus):
     assert Store(tmp_path / "s.db").counts()["scorings"] == 10
 
 
+def test_cli_json_summary_for_scripts(tmp_path, corpus):
+    args = ["score", str(corpus), str(tmp_path / "gone.txt"), "--store", str(tmp_path / "s.db"), "--model", "fake"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["scored"], data["skipped_existing"], data["model"]) == (300, 0, "fake@1")
+    assert data["failed"][0]["source"].endswith("gone.txt") and data["failed"][0]["reason"]
+    again = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert (again["scored"], again["skipped_existing"]) == (0, 300)
+
+
 def test_cli_nothing_usable_exits_1(tmp_path):
     result = runner.invoke(
         app, ["score", str(tmp_path / "missing.txt"), "--store", str(tmp_path / "s.db"), "--model", "fake"]
