@@ -141,3 +141,17 @@ def test_model_card_metrics_reach_the_report(tmp_path):
     assert read_model_card(card, "m@1").summary() == "accuracy 0.81, macro F1 0.77"
     missing = read_model_card(tmp_path / "none.md", "m@1")
     assert missing.metrics == () and "no measured accuracy" in missing.summary()
+
+
+def test_model_card_only_for_the_model_that_scored(tmp_path):
+    from biascheck.report.build import model_card_for
+    from biascheck.types import Comparison
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("Held-out articles (10 rows, never trained on): macro-F1 0.5, accuracy 0.6.\n")
+    mine = Comparison(rows=(), model="my-model@abc", articles=0)
+    assert dict(model_card_for(str(folder), mine).metrics) == {"accuracy": "0.6", "macro F1": "0.5"}
+    other = Comparison(rows=(), model="lexicon@vader-3.3.2", articles=0)
+    assert model_card_for(str(folder), other).metrics == ()
+    assert model_card_for(str(folder), Comparison(rows=(), model="else@1", articles=0)).metrics == ()

@@ -87,14 +87,21 @@ def read_model_card(path: Path, name: str, kind: str = "") -> ModelCard:
 
 
 def model_card_for(spec: str | None, comparison: Comparison) -> ModelCard:
-    """The card of the model a `--model` value names: the shipped model, a folder, or the lexicon."""
-    if spec == "lexicon":
-        return ModelCard(name=comparison.model, kind=comparison.model_kind or "sentence tone (not target stance)")
+    """The card of the model a `--model` value names: the shipped model, a folder, or the lexicon.
+
+    The card is used only when its folder is the model that made the scores (a store may hold
+    scores from another model than `spec` suggests); otherwise the card has no metrics.
+    """
+    plain = ModelCard(name=comparison.model, kind=comparison.model_kind)
+    if spec == "lexicon" or comparison.model.startswith("lexicon@"):
+        return plain
     if spec in (None, "", "default"):
         from ..scorers import default_model_path
 
         folder = default_model_path()
     else:
         folder = Path(spec)
+    if folder.resolve().name != comparison.model.split("@", 1)[0]:
+        return plain
     return read_model_card(folder / "README.md", comparison.model, comparison.model_kind)
 
