@@ -21,6 +21,9 @@ _EXPORTS = {
     "mentions": "api",
     "load_articles": "api",
     "list_outlets": "api",
+    "score_into_store": "batch",
+    "ScoreSummary": "batch",
+    "compare_store": "store",
     "load_targets": "targets",
     "find_mentions": "targets",
     "Target": "targets",
@@ -51,7 +54,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from .aggregate import aggregate
     from .api import compare, list_outlets, load_articles, mentions, score_sentences
+    from .batch import ScoreSummary, score_into_store
     from .errors import BiascheckError, ConfigError, InputError, ModelError, StoreError
     from .scorers import Scorer, load_scorer
+    from .store import compare_store
     from .targets import Target, find_mentions, load_targets
     from .types import Article, Cell, CleanText, Comparison, Mention, Score, ScoredMention, Sentence, Skipped
