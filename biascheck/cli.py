@@ -351,14 +351,13 @@ def score_distributed(
     batch_size: Annotated[int, typer.Option(help="Articles per scoring call.", min=1)] = 64,
 ) -> None:
     """Score articles on a Ray cluster (or a local Ray) into Parquet; `compare` reads the folder."""
-    import logging
+    import os
     import sys
 
     from .batch import is_terminal
     from .distributed import score_distributed as run, summary_lines
 
-    for name in ("ray", "ray.data"):  # keep stderr for the summary: Ray logs every stage at INFO
-        logging.getLogger(name).setLevel(logging.WARNING)
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")  # keep stderr for the summary, not every stage
     with user_errors():
         summary = run(inputs, output, model, targets=targets, manifest=manifest, outlets=outlets, address=address,
                       workers=workers, batch_size=batch_size, progress=is_terminal(sys.stderr))  # fmt: skip

@@ -40,6 +40,10 @@ from .types import Skipped
 __all__ = ["score_distributed", "DistributedSummary", "RayMissing", "default_workers"]
 
 ARTICLES_PER_BLOCK = 256  # how many analysed articles a reading task hands on at a time
+# What a reading task reserves besides its CPU. Asking for other resources than the scoring actors
+# also keeps Ray Data from fusing the reading into the actors, so that one reading task can feed
+# every actor (fused, each actor would read its own files, and one big file would use one actor).
+READ_MEMORY = 256 * 2**20
 
 
 class RayMissing(BiascheckError):
@@ -141,7 +145,7 @@ def score_distributed(
             work = ray.data.from_items(files, override_num_blocks=min(len(files), max(1, int(resources.get("CPU", 1))) * 4))
             analysed = work.map_batches(
                 _analyse_files, batch_size=1, batch_format="pyarrow", fn_kwargs={"targets": target_list,
-                "registry": registry}, num_cpus=1,
+                "registry": registry}, num_cpus=1, memory=READ_MEMORY,
             )  # fmt: skip
             actor = {"num_gpus": 1} if gpu else {"num_cpus": cpus_per_worker}
             scored = analysed.map_batches(
