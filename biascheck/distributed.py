@@ -104,66 +104,35 @@ def score_distributed(
     a file or a folder that is not a biascheck output, and RayMissing without Ray.
     """
     from . import api
-    from .ingest import iter_files
-    from .parquet import FORMAT, FORMAT_VERSION, MARKER, pyarrow, schemas
+    from .parquet import FORMAT, FORMAT_VERSION, MARKER
 
     ray = _ray()
-    pa = pyarrow()
     output = Path(output)
     _check_output(output)
     model = api.resolve_scorer(scorer)
     target_list = api.resolve_targets(targets)
     registry = api._registry(outlets)
     started = time.perf_counter()
-
-    files: list[dict] = []
-    errors: list[dict] = []
-    for item in iter_files(_expand(inputs, errors), manifest=manifest):
-        if isinstance(item, Skipped):
-            errors.append({"source": item.source, "reason": item.reason, "file_index": -1, "item_index": len(errors)})
-        else:
-            path, entry = item
-            files.append({"file_index": len(files), "path": str(path.resolve()), "given": str(path),
-                          "entry": json.dumps(asdict(entry)) if entry else ""})  # fmt: skip
+    files, errors = _plan(inputs, manifest)
 
     own_ray = not ray.is_initialized()
     if own_ray:
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
                  logging_level="ERROR", configure_logging=False)  # fmt: skip
     tmp = output.parent / f".{output.name}.writing-{uuid.uuid4().hex[:8]}"
+    ctx = ray.data.DataContext.get_current()
+    bars = ctx.enable_progress_bars
     try:
-        ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = progress
-        ctx.print_on_execution_start = False
         resources = ray.cluster_resources()
         gpu = _wants_gpu(model) and resources.get("GPU", 0) > 0
         n_workers = workers or default_workers(resources, gpu, cpus_per_worker)
-        mention_schema, article_schema, error_schema = schemas()
         tmp.mkdir(parents=True)
-        n_mentions = n_articles = 0
         if files:
-            work = ray.data.from_items(files, override_num_blocks=min(len(files), max(1, int(resources.get("CPU", 1))) * 4))
-            analysed = work.map_batches(
-                _analyse_files, batch_size=1, batch_format="pyarrow", fn_kwargs={"targets": target_list,
-                "registry": registry}, num_cpus=1, memory=READ_MEMORY,
-            )  # fmt: skip
-            actor = {"num_gpus": 1} if gpu else {"num_cpus": cpus_per_worker}
-            scored = analysed.map_batches(
-                _ScoreActor, fn_constructor_kwargs={"scorer": model}, batch_size=batch_size,
-                batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=n_workers),
-                **actor,
-            ).materialize()  # fmt: skip
-            for name, fn, schema in (("mentions", _mention_rows, mention_schema),
-                                     ("articles", _article_rows, article_schema),
-                                     ("errors", _error_rows, error_schema)):  # fmt: skip
-                rows = scored.map_batches(fn, batch_format="pyarrow", fn_kwargs={"schema": schema, "model": model.label})
-                rows.write_parquet(str(tmp / name))
-        if errors:
-            import pyarrow.parquet as pq
-
-            (tmp / "errors").mkdir(exist_ok=True)
-            pq.write_table(pa.Table.from_pylist(errors, schema=error_schema), tmp / "errors" / "inputs.parquet")
-        n_mentions, n_articles, found_errors = _count(tmp, pa)
+            pool = {"num_gpus": 1} if gpu else {"num_cpus": cpus_per_worker}
+            _run(ray, files, tmp, model, target_list, registry, resources, n_workers, pool, batch_size)
+        _write_errors(errors, tmp)
+        n_mentions, n_articles, found_errors = _count(tmp)
         meta = {
             "format": FORMAT, "version": FORMAT_VERSION, "model": model.label, "model_name": model.name,
             "model_version": model.version, "model_kind": model.kind, "articles": n_articles,
@@ -177,10 +146,30 @@ def score_distributed(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        ctx.enable_progress_bars = bars
         if own_ray:
             ray.shutdown()
     return DistributedSummary(str(output), model.label, n_articles, n_mentions, tuple(found_errors), n_workers,
                               gpu, time.perf_counter() - started)  # fmt: skip
+
+
+def _run(ray, files, tmp: Path, model, targets, registry, resources, workers: int, pool: dict, batch_size: int):
+    """The Ray Data job: read and analyse (tasks) -> score (actor pool) -> Parquet tables in `tmp`."""
+    from .parquet import schemas
+
+    blocks = min(len(files), max(1, int(resources.get("CPU", 1))) * 4)
+    analysed = ray.data.from_items(files, override_num_blocks=blocks).map_batches(
+        _analyse_files, batch_size=1, batch_format="pyarrow", fn_kwargs={"targets": targets, "registry": registry},
+        num_cpus=1, memory=READ_MEMORY,
+    )  # fmt: skip
+    scored = analysed.map_batches(
+        _ScoreActor, fn_constructor_kwargs={"scorer": model}, batch_size=batch_size, batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=workers), **pool,
+    ).materialize()  # held (or spilled to disk) until the three tables below are written
+    for name, fn, schema in zip(("mentions", "articles", "errors"), (_mention_rows, _article_rows, _error_rows),
+                                schemas()):  # fmt: skip
+        rows = scored.map_batches(fn, batch_format="pyarrow", fn_kwargs={"schema": schema, "model": model.label})
+        rows.write_parquet(str(tmp / name))
 
 
 # -- the driver's side ---------------------------------------------------------------------------
@@ -204,6 +193,35 @@ def _expand(inputs, errors: list[dict]) -> list[Path]:
         else:
             out.append(Path(text))
     return out
+
+
+def _plan(inputs, manifest) -> tuple[list[dict], list[dict]]:
+    """The input files (with their manifest entries) in input order, and the problems found listing them."""
+    from .ingest import iter_files
+
+    files: list[dict] = []
+    errors: list[dict] = []
+    for item in iter_files(_expand(inputs, errors), manifest=manifest):
+        if isinstance(item, Skipped):
+            errors.append({"source": item.source, "reason": item.reason, "file_index": -1, "item_index": len(errors)})
+        else:
+            path, entry = item
+            files.append({"file_index": len(files), "path": str(path.resolve()), "given": str(path),
+                          "entry": json.dumps(asdict(entry)) if entry else ""})  # fmt: skip
+    return files, errors
+
+
+def _write_errors(errors: list[dict], folder: Path) -> None:
+    """The problems found on the driver, beside those the workers found."""
+    if not errors:
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .parquet import schemas
+
+    (folder / "errors").mkdir(exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(errors, schema=schemas()[2]), folder / "errors" / "inputs.parquet")
 
 
 def _check_output(output: Path) -> None:
@@ -230,7 +248,7 @@ def _replace(tmp: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _count(folder: Path, pa) -> tuple[int, int, list[Skipped]]:
+def _count(folder: Path) -> tuple[int, int, list[Skipped]]:
     import pyarrow.parquet as pq
 
     from .parquet import read_errors
