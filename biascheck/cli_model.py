@@ -79,7 +79,8 @@ def evaluate(
 @app.command()
 def train(
     files: Annotated[list[str], typer.Argument(
-        help="JSONL files of labelled rows; FILE@N sees the file's rows N times per epoch (weighs up domain rows).")],
+        help="JSONL files of labelled rows; FILE@N sees the file's rows N times per epoch (weighs up domain rows), "
+        "FILE@0.25 a fixed quarter of them.")],
     dev: Annotated[list[Path], typer.Option(help="Dev file (repeatable): the checkpoint is chosen on these.",
                                             exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option(help="Folder to write the model into.", file_okay=False)],
@@ -93,6 +94,8 @@ def train(
     class_weights: Annotated[bool, typer.Option(help="Weigh the loss by inverse label frequency.")] = False,
     previous: Annotated[Optional[str], typer.Option(help="A model to show beside the new one in the model card.")] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda or mps. Default: detect.")] = None,
+    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default; 1 is fastest on a "
+                                               "busy machine).", min=0)] = 0,
 ) -> None:
     """Fine-tune a stance model on labelled rows; writes weights, tokenizer, config and a model card."""
     import shlex
@@ -102,7 +105,7 @@ def train(
     from .train import train as run_training
 
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
-                         class_weights=class_weights)
+                         class_weights=class_weights, threads=threads)
     command = "biascheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     with user_errors():
         result = run_training(files, dev, out, base=base, split=split, config=config, device=device,

@@ -78,7 +78,7 @@ def read_examples(path: str | Path, problems: list[str] | None = None) -> list[E
             except (InputError, json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
                 if problems is None:
                     raise InputError(f"{path}:{n}: {e}") from e
-                problems.append(f"{source}: {e}")
+                problems.append(str(e) if isinstance(e, InputError) else f"{source}: {e}")
     return examples
 
 

@@ -3,7 +3,8 @@
     train(["newsmtsc/train.jsonl", "ukraine/labelled.jsonl"], ["newsmtsc/dev_mt.jsonl"],
           out="models/biascheck-stance", split="data/splits/ukraine.json")
 
-A training file given as "rows.jsonl@4" is seen 4 times per epoch (to weigh up domain rows).
+A training file given as "rows.jsonl@4" is seen 4 times per epoch (to weigh up domain rows);
+"rows.jsonl@0.25" contributes a fixed quarter of its rows (to continue training from a model).
 Rows of the training files whose article is in the split's `test` list are never trained on
 and are reported as the held-out test; rows in its `dev` list join the dev sets, on which the
 checkpoint (one per epoch) is chosen. Deterministic for a given seed on CPU.
@@ -96,12 +97,22 @@ def load_base(base: str, seed: int):
     return tokenizer, model
 
 
-def weighted(spec: str | Path) -> tuple[Path, int]:
-    """'rows.jsonl@4' -> (rows.jsonl, 4): the file's rows are seen 4 times per epoch."""
+def weighted(spec: str | Path) -> tuple[Path, float]:
+    """'rows.jsonl@4' -> (rows.jsonl, 4.0): seen 4 times per epoch; '@0.25': a fixed quarter of its rows."""
     path, at, times = str(spec).rpartition("@")
-    if at and times.isdigit() and int(times) >= 1:
-        return Path(path), int(times)
-    return Path(spec), 1
+    try:
+        if at and float(times) > 0:
+            return Path(path), float(times)
+    except ValueError:
+        pass
+    return Path(spec), 1.0
+
+
+def repeat(rows: list[Example], times: float) -> list[Example]:
+    """Whole repeats, plus a fixed, evenly spread share of the rows for the fraction (no randomness)."""
+    whole, part = int(times), times - int(times)
+    step = 1 / part if part else 0
+    return rows * whole + ([rows[int(i * step)] for i in range(int(len(rows) * part))] if part else [])
 
 
 def split_examples(train_specs, dev_files, split_path, problems):
@@ -112,7 +123,7 @@ def split_examples(train_specs, dev_files, split_path, problems):
         path, times = weighted(spec)
         train_files.append(path)
         rows = read_examples(path, problems)
-        train += (select(rows, split, "train") if split else rows) * times
+        train += repeat(select(rows, split, "train") if split else rows, times)
     dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
     tests: dict[str, list[Example]] = {}
     if split:
