@@ -3,12 +3,15 @@
     python benchmarks/bench_distributed.py                        # 600 articles, shipped model
     python benchmarks/bench_distributed.py --articles 300 --model lexicon
 
+Needs the ray extra and psutil (pip install -e '.[ray]' psutil).
+
 Builds the corpus as benchmarks/bench_store.py does (the Ukraine-crisis articles repeated with
 distinct ids and closing lines, read at run time, never copied into the repository), then runs,
 each in a fresh process:
 
-- `score`: `score_into_store` into a new SQLite store (one process; torch uses every core);
-- `ray N`: `score_distributed` on a local Ray instance with N scoring actors.
+- `score`: `score_into_store` into a new SQLite store (one process; torch uses every core), and
+  the same with torch on one thread (OMP_NUM_THREADS=1), as Ray runs it in a 1-CPU actor;
+- `Ray N`: `score_distributed` on a local Ray instance with N scoring actors.
 
 For each it reports the wall time of the whole run (for Ray: starting Ray, starting the actors,
 loading the model in each, the job, writing Parquet) and mentions/s over that time; for Ray also
@@ -91,6 +94,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600, help="corpus size")
     parser.add_argument("--model", default="default", help="default (shipped model), lexicon or a model folder")
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="articles.jsonl to repeat")
+    parser.add_argument("--repeat", type=int, default=1, help="run the whole set this many times, in turn")
     parser.add_argument("--one", nargs=4, metavar=("RUN", "CORPUS", "TMP", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -115,10 +119,14 @@ def main() -> None:
             note = " (shipped model missing: MiniLM stand-in with an untrained head, same cost per mention)"
         corpus = build_corpus(args.source, args.articles, Path(tmp))
         cpus = os.cpu_count() or 1
-        # Reading tasks take one CPU of Ray's count, so N actors on N cores ask for half a CPU each.
-        runs = [("score", "biascheck score (1 process)"), ("ray:1:1", "Ray, 1 worker (1 CPU)")]
+        # Ray gives an actor of 1 CPU one torch thread; `score` with one thread is the like-for-like
+        # baseline for one worker. Reading tasks take one CPU of Ray's count, so N actors on N cores
+        # ask for half a CPU each.
+        runs = [("score", "score, torch on all cores"), ("score-1", "score, torch 1 thread"),
+                ("ray:1:1", "Ray, 1 worker (1 CPU)")]  # fmt: skip
         if cpus > 1:
             runs.append((f"ray:{cpus}:0.5", f"Ray, {cpus} workers (0.5 CPU each)"))
+        runs = runs * args.repeat
         print(f"model: {Path(model).name if model != 'lexicon' else 'lexicon'}{note}")
         print(f"machine: {cpus} CPU cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
         print(f"corpus: {args.articles} articles from {args.source.name}")
@@ -127,15 +135,15 @@ def main() -> None:
         print(f"{header[0]:<30}" + "".join(f"{h:>15}" for h in header[1:]))
         base = None
         for run, label in runs:
-            folder = Path(tmp) / run.replace(":", "-")
-            folder.mkdir()
-            cmd = [sys.executable, __file__, "--one", run, str(corpus), str(folder), model]
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            folder = Path(tempfile.mkdtemp(dir=tmp))
+            cmd = [sys.executable, __file__, "--one", run.removesuffix("-1"), str(corpus), str(folder), model]
+            env = {**os.environ, "OMP_NUM_THREADS": "1"} if run.endswith("-1") else None
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
             if proc.returncode:
                 sys.exit(f"{label} failed (exit {proc.returncode})")
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             rate = r["mentions"] / r["seconds"]
-            base = base or rate
+            base = rate if run == "score" else base
             cells = (r["articles"], r["mentions"], f"{r['start_seconds']:.1f}", f"{r['seconds']:.1f}", f"{rate:.1f}",
                      f"{rate / base:.2f}x", f"{r['cpu_seconds']:.1f}", f"{r['mentions'] / r['cpu_seconds']:.1f}",
                      f"{os.getloadavg()[0]:.1f}")  # fmt: skip
