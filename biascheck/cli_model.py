@@ -99,14 +99,21 @@ def train(
 ) -> None:
     """Fine-tune a stance model on labelled rows; writes weights, tokenizer, config and a model card."""
     import shlex
-    import sys
 
     from .train import TrainConfig
     from .train import train as run_training
 
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
                          class_weights=class_weights, threads=threads)
-    command = "biascheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    args = ["biascheck", "train", *files, *[a for d in dev for a in ("--dev", str(d))], "--out", str(out)]
+    args += ["--split", str(split)] if split else []
+    args += ["--base", base] if base else []
+    args += ["--epochs", str(epochs), "--lr", f"{lr:g}", "--batch-size", str(batch_size), "--seed", str(seed),
+             "--max-length", str(max_length)]
+    args += ["--class-weights"] if class_weights else []
+    args += ["--threads", str(threads)] if threads else []
+    args += ["--device", device] if device else []
+    command = " ".join(shlex.quote(a) for a in args)
     with user_errors():
         result = run_training(files, dev, out, base=base, split=split, config=config, device=device,
                               command=command, previous=previous)

@@ -144,3 +144,21 @@ def write_model_card(folder: Path, reports: Mapping[str, Evaluation], baseline: 
     path = folder / "README.md"
     path.write_text(render_card(folder, info, reports, baseline, data, previous), encoding="utf-8")
     return path
+
+
+def rebuild_card(folder: str | Path, previous: str | None = None) -> Path:
+    """Evaluate a trained folder again on the rows named in its training.json and rewrite its card.
+
+    Used to add a `previous` model beside it after training.
+    """
+    from .evaluate import evaluate_examples
+    from .scorers.transformer import TransformerScorer
+    from .train import _lexicon_results, _previous_results, split_examples
+
+    folder = Path(folder)
+    info = json.loads((folder / "training.json").read_text())
+    _, dev_groups, tests = split_examples(info["train_files"], info["dev_files"], info["split"], [])
+    groups = {**dev_groups, **tests}
+    scorer = TransformerScorer(folder)
+    reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in groups.items()}
+    return write_model_card(folder, reports, _lexicon_results(groups), _previous_results(previous, groups))

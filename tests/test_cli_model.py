@@ -1,0 +1,47 @@
+"""`biascheck evaluate` and `biascheck train` through the command line."""
+
+import json
+
+from typer.testing import CliRunner
+
+from biascheck.cli import app
+from tests.test_train import rows, tiny_base, write_rows  # noqa: F401  (fixture)
+
+runner = CliRunner()
+
+
+def test_evaluate_lexicon_json(tmp_path):
+    path = write_rows(tmp_path / "rows.jsonl", rows(9))
+    result = runner.invoke(app, ["evaluate", str(path), "--model", "lexicon", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"macro_f1", "accuracy", "n", "per_class", "confusion", "per_entity"} <= set(data)
+    assert data["n"] == 9 and set(data["per_entity"]) == {"NATO"}
+
+
+def test_evaluate_table_and_split(tmp_path):
+    path = write_rows(tmp_path / "rows.jsonl", rows(9))
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({"test": ["ukraine/article_0"], "dev": []}))
+    result = runner.invoke(app, ["evaluate", str(path), "--model", "lexicon", "--split", str(split), "--part", "test"])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.stdout and "gold negative" in result.stdout
+    assert runner.invoke(app, ["evaluate", str(path), "--model", "lexicon", "--part", "test"]).exit_code == 2
+
+
+def test_evaluate_bad_model_is_one_line(tmp_path):
+    path = write_rows(tmp_path / "rows.jsonl", rows(3))
+    result = runner.invoke(app, ["evaluate", str(path), "--model", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "No model folder at" in result.output and "Traceback" not in result.output
+
+
+def test_train_command(tmp_path, tiny_base):  # noqa: F811
+    path = write_rows(tmp_path / "rows.jsonl", rows(12))
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["train", f"{path}@2", "--dev", str(path), "--out", str(out), "--base", str(tiny_base),
+                                 "--epochs", "1", "--lr", "1e-3", "--batch-size", "4", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    card = (out / "README.md").read_text()
+    assert "biascheck train" in card and "lexicon" in card
+    assert json.loads((out / "training.json").read_text())["train_rows"] == 24
