@@ -275,7 +275,7 @@ class Store:
             ).fetchone()[0]
 
     def models(self) -> list[StoredModel]:
-        """Every model with scores in the store, most recently used first."""
+        """Every model registered in the store, most recently used first (any without scores last)."""
         rows = self.db.execute(
             "SELECT m.id, m.name, m.version, m.kind FROM models m "
             "LEFT JOIN (SELECT model_id, max(scored_at) AS last FROM scorings GROUP BY model_id) s "
@@ -414,7 +414,7 @@ class Store:
             "a.detected_by, m.sentence_index, m.sentence, m.target, m.spans, m.label, m.p_negative, "
             "m.p_neutral, m.p_positive "
             f"FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.model_id = ? AND {cond} "
-            "ORDER BY m.article_id, m.id",
+            "ORDER BY m.id",  # insertion order, so each article's mentions come together
             [model.id, *params],
         )
         article = None
