@@ -197,6 +197,10 @@ def compare(
         if inputs:
             say("Error: give article files or --store, not both. Score new files into the store first.")
             raise typer.Exit(2)
+        if store is not None and (manifest or outlets):
+            say("Error: --manifest and --outlets apply when articles are scored (`biascheck score`); a store "
+                "keeps the outlets attributed then. Score again with --rescore to change them.")
+            raise typer.Exit(2)
         if store is None:
             say("Error: give article files or folders to compare, or --store PATH. See `biascheck compare --help`.")
             raise typer.Exit(2)

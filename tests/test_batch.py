@@ -319,6 +319,10 @@ def test_cli_nothing_usable_exits_1(tmp_path):
 def test_cli_compare_store_needs_a_store_and_no_files(tmp_path, corpus):
     both = runner.invoke(app, ["compare", str(corpus), "--store", str(tmp_path / "s.db")])
     assert both.exit_code == 2 and "not both" in both.output
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,outlet\n")
+    ignored = runner.invoke(app, ["compare", "--store", str(tmp_path / "s.db"), "--manifest", str(manifest)])
+    assert ignored.exit_code == 2 and "apply when articles are scored" in ignored.output
     filters = runner.invoke(app, ["compare", str(corpus), "--since", "2024-01-01"])
     assert filters.exit_code == 2 and "work with --store" in filters.output
 
