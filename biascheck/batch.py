@@ -126,6 +126,8 @@ def score_into_store(
                 seconds = time.perf_counter() - started
                 progress(Progress(done, n["scored"], n["mentions"], n["skipped"], len(failed), seconds))
 
+        tick()  # show the progress line at once: the first articles come out with the first full batch
+
         def skip_existing(h: str, article: Article) -> None:
             n["skipped"] += 1
             if writer is not None:
