@@ -152,8 +152,8 @@ def compare(
     output: Output = None,
     store: StorePath = None,
     stats: Annotated[Optional[bool], typer.Option(
-        "--stats/--no-stats", help="Add intervals, flags and differences. Default: on, except for csv and json "
-        "(which then keep the base schema).")] = None,
+        "--stats/--no-stats", help="Add intervals, flags and differences (on by default; the base fields "
+        "stay first in csv and json). --no-stats prints the base table only.")] = None,
     evidence: Annotated[Optional[int], typer.Option(
         help="Show the K most positive and K most negative sentences per cell. Default: 3 for markdown and "
         "html, else 0.", min=0)] = None,
@@ -227,7 +227,7 @@ class _ReportOptions:
 
     def __init__(self, fmt, stats, evidence, min_mentions, min_articles, correction, charts, model) -> None:
         self.fmt, self.charts, self.model = fmt, charts, model
-        self.stats = (fmt not in ("csv", "json") or evidence is not None or charts is not None) if stats is None else stats
+        self.stats = True if stats is None else stats
         if evidence is None:
             evidence = 3 if fmt in ("markdown", "html") else 0
         self.options = dict(min_mentions=min_mentions, min_articles=min_articles, correction=correction,

@@ -56,10 +56,13 @@ def test_json_with_stats_extends_the_base_schema(samples):
     assert any(r["difference"] for r in data["rows"])
 
 
-def test_json_and_csv_keep_the_base_schema_by_default(samples):
+def test_json_and_csv_flag_cells_by_default_and_keep_the_base_fields_first(samples):
     data = json.loads(run("compare", samples, "--model", "fake", "-f", "json").stdout)
-    assert list(data) == ["rows", "model", "articles", "skipped"]
-    header = run("compare", samples, "--model", "fake", "-f", "csv", "--stats").stdout.splitlines()[0]
+    assert list(data)[:4] == ["rows", "model", "articles", "skipped"]
+    assert all("flags" in row for row in data["rows"])
+    plain = json.loads(run("compare", samples, "--model", "fake", "-f", "json", "--no-stats").stdout)
+    assert list(plain) == ["rows", "model", "articles", "skipped"]
+    header = run("compare", samples, "--model", "fake", "-f", "csv").stdout.splitlines()[0]
     assert header.startswith(",".join(ROW_FIELDS) + ",net_low,net_high")
     assert "flags" in header and "p_adjusted" in header
 
