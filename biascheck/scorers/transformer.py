@@ -97,6 +97,10 @@ class TransformerScorer(Scorer):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         where = str(self.folder) if self.folder else self.model_spec
+        from transformers.utils import logging as hf_logging
+
+        bar = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar in the middle of a report
         try:
             tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=True)
             model = AutoModelForSequenceClassification.from_pretrained(where, local_files_only=True)
@@ -107,6 +111,9 @@ class TransformerScorer(Scorer):
                 "already in the local cache) holding config.json, the tokenizer files and model.safetensors, "
                 "as written by `biascheck train`. Check the path, retrain, or use --model lexicon."
             ) from e
+        finally:
+            if bar:
+                hf_logging.enable_progress_bar()
         self._labels = self._label_order(model.config.id2label, where)
         self.device = self.device or detect_device()
         model.float().to(self.device)  # weights ship in fp16; compute in fp32
