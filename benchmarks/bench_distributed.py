@@ -127,7 +127,8 @@ def main() -> None:
         if cpus > 1:
             runs.append((f"ray:{cpus}:0.5", f"Ray, {cpus} workers (0.5 CPU each)"))
         runs = runs * args.repeat
-        print(f"model: {Path(model).name if model != 'lexicon' else 'lexicon'}{note}")
+        shown = f"default ({default_model_path()})" if model == "default" else model if model == "lexicon" else Path(model).name
+        print(f"model: {shown}{note}")
         print(f"machine: {cpus} CPU cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
         print(f"corpus: {args.articles} articles from {args.source.name}")
         header = ("run", "articles", "mentions", "Ray start s", "total s", "mentions/s", "vs score", "CPU s",
