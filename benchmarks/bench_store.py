@@ -1,6 +1,7 @@
 """Benchmark `biascheck score`: throughput, peak memory and where the time goes.
 
-    python benchmarks/bench_store.py                      # 2,000 and 6,000 articles, shipped model
+    python benchmarks/bench_store.py                       # shipped model, 2,000 and 6,000 articles
+    python benchmarks/bench_store.py --sizes 200 2000      # the figures in the README
     python benchmarks/bench_store.py --sizes 2000 --model lexicon --profile
 
 Builds each corpus in a temporary folder by repeating the Ukraine-crisis articles
