@@ -220,6 +220,27 @@ def test_a_worker_that_dies_is_restarted_and_its_batch_retried(ray_local, tmp_pa
     assert sorted(map(key, parquet_rows(tmp_path / "scores"))) == sorted(map(key, expected))
 
 
+@needs_ray
+@pytest.mark.slow
+def test_the_shipped_model_gives_the_same_scores_on_ray(ray_local, tmp_path):
+    from biascheck.distributed import score_distributed
+    from biascheck.scorers import default_model_path
+
+    if not (default_model_path() / "config.json").is_file():
+        pytest.skip(f"the shipped model is missing at {default_model_path()}")
+    score_into_store([SAMPLES], tmp_path / "scores.db", None, output=tmp_path / "rows.jsonl")
+    expected = {(r["source"], r["sentence_index"], r["target"]): r
+                for r in map(json.loads, (tmp_path / "rows.jsonl").read_text().splitlines())}  # fmt: skip
+    score_distributed([SAMPLES], tmp_path / "out", None)
+    found = {(r["source"], r["sentence_index"], r["target"]): r for r in parquet_rows(tmp_path / "out")}
+    assert found.keys() == expected.keys() and len(found) == 79
+    for k, row in found.items():
+        # batches are made differently (padding), so allow for float rounding, no more
+        assert row["label"] == expected[k]["label"]
+        for p in ("p_negative", "p_neutral", "p_positive"):
+            assert row[p] == pytest.approx(expected[k][p], abs=1e-5)
+
+
 def test_output_must_be_a_new_folder_or_an_earlier_output(tmp_path):
     from biascheck.distributed import _check_output
 
