@@ -37,7 +37,7 @@ from pathlib import Path
 from .errors import BiascheckError, InputError
 from .types import Skipped
 
-__all__ = ["score_distributed", "DistributedSummary", "RayMissing", "default_workers"]
+__all__ = ["score_distributed", "DistributedSummary", "RayMissing", "ClusterError", "default_workers"]
 
 ARTICLES_PER_BLOCK = 256  # how many analysed articles a reading task hands on at a time
 # What a reading task reserves besides its CPU. Asking for other resources than the scoring actors
@@ -48,6 +48,10 @@ READ_MEMORY = 256 * 2**20
 
 class RayMissing(BiascheckError):
     """Ray is not installed."""
+
+
+class ClusterError(BiascheckError):
+    """The Ray cluster cannot be reached or started."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,16 @@ def score_distributed(
 
     own_ray = not ray.is_initialized()
     if own_ray:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 logging_level="ERROR", configure_logging=False)  # fmt: skip
+        # a local instance starts without a dashboard; a cluster keeps the settings it was started with
+        local = {"include_dashboard": False} if address is None else {}
+        try:
+            ray.init(address=address, log_to_driver=False, logging_level="ERROR", configure_logging=False, **local)
+        except (ConnectionError, ValueError, RuntimeError) as e:
+            where = f"the Ray cluster at {address}" if address else "a local Ray instance"
+            raise ClusterError(
+                f"cannot start or reach {where}: {e}. Check the address (`ray status` on the head node shows "
+                "it; `auto` finds a cluster started on this machine), or leave out --address to run locally."
+            ) from None
     tmp = output.parent / f".{output.name}.writing-{uuid.uuid4().hex[:8]}"
     ctx = ray.data.DataContext.get_current()
     bars = ctx.enable_progress_bars
