@@ -79,7 +79,8 @@ def run_ray(corpus: Path, tmp: Path, model: str, workers: int, cpus_per_worker: 
     from biascheck.distributed import score_distributed
 
     start, cpu = time.perf_counter(), cpu_seconds()
-    ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False,
+             logging_level="ERROR")  # fmt: skip
     started = time.perf_counter() - start
     summary = score_distributed([corpus], tmp / "out", model, workers=workers, cpus_per_worker=cpus_per_worker)
     seconds = time.perf_counter() - start

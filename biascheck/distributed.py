@@ -122,9 +122,10 @@ def score_distributed(
     own_ray = not ray.is_initialized()
     if own_ray:
         # a local instance starts without a dashboard; a cluster keeps the settings it was started with
-        local = {"include_dashboard": False} if address is None else {}
+        # "local" starts a new instance even where a cluster runs on this machine (`ray start`)
+        local = {"address": "local", "include_dashboard": False} if address is None else {"address": address}
         try:
-            ray.init(address=address, log_to_driver=False, logging_level="ERROR", configure_logging=False, **local)
+            ray.init(log_to_driver=False, logging_level="ERROR", configure_logging=False, **local)
         except (ConnectionError, ValueError, RuntimeError) as e:
             where = f"the Ray cluster at {address}" if address else "a local Ray instance"
             raise ClusterError(

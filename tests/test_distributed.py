@@ -63,7 +63,7 @@ def ray_local():
 
     started = not ray.is_initialized()
     if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     yield ray
     if started:
         ray.shutdown()
@@ -239,6 +239,20 @@ def test_the_shipped_model_gives_the_same_scores_on_ray(ray_local, tmp_path):
         assert row["label"] == expected[k]["label"]
         for p in ("p_negative", "p_neutral", "p_positive"):
             assert row[p] == pytest.approx(expected[k][p], abs=1e-5)
+
+
+@needs_ray
+def test_a_cluster_that_cannot_be_reached_is_one_clear_error(ray_local, monkeypatch, tmp_path):
+    def unreachable(**kwargs):
+        raise ConnectionError(f"Failed to connect to Ray cluster at {kwargs['address']}")
+
+    monkeypatch.setattr(ray_local, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray_local, "init", unreachable)
+    result = runner.invoke(app, ["score-distributed", str(SAMPLES), "--output", str(tmp_path / "o"), "--model",
+                                 "lexicon", "--address", "10.9.9.9:6379"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "cannot start or reach the Ray cluster at 10.9.9.9:6379" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
 
 
 def test_output_must_be_a_new_folder_or_an_earlier_output(tmp_path):
