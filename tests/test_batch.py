@@ -127,7 +127,7 @@ def test_a_new_model_version_needs_rescore(tmp_path, corpus):
 @pytest.mark.slow
 def test_resume_after_kill_9_matches_a_clean_run(tmp_path, corpus, clean_run):
     store = tmp_path / "killed.db"
-    proc = worker(corpus, store, delay=0.01)
+    proc = worker(corpus, store, delay=0.1)
     deadline = time.monotonic() + 60
     while scorings(store) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -148,7 +148,7 @@ def test_resume_after_kill_9_matches_a_clean_run(tmp_path, corpus, clean_run):
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path, corpus, clean_run):
     store = tmp_path / "interrupted.db"
-    proc = worker(corpus, store, delay=0.01)
+    proc = worker(corpus, store, delay=0.1)
     deadline = time.monotonic() + 60
     while scorings(store) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
