@@ -155,7 +155,7 @@ def write_model_card(folder: Path, reports: Mapping[str, Evaluation], baseline: 
     return path
 
 
-def rebuild_card(folder: str | Path, previous: str | None = None) -> Path:
+def rebuild_card(folder: str | Path, previous: str | None = None, extra_data: str = "") -> Path:
     """Evaluate a trained folder again on the rows named in its training.json and rewrite its card.
 
     Used to add a `previous` model beside it after training.
@@ -170,4 +170,4 @@ def rebuild_card(folder: str | Path, previous: str | None = None) -> Path:
     groups = {**dev_groups, **tests}
     scorer = TransformerScorer(folder)
     reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in groups.items()}
-    return write_model_card(folder, reports, _lexicon_results(groups), _previous_results(previous, groups))
+    return write_model_card(folder, reports, _lexicon_results(groups), _previous_results(previous, groups), extra_data)
