@@ -86,7 +86,7 @@ def train(
     out: Annotated[Path, typer.Option(help="Folder to write the model into.", file_okay=False)],
     split: SplitFile = None,
     base: Annotated[Optional[str], typer.Option(help="Base model folder or cached hub id. Default: all-MiniLM-L6-v2.")] = None,
-    epochs: Annotated[int, typer.Option(min=1)] = 3,
+    epochs: Annotated[int, typer.Option(min=1)] = 2,
     lr: Annotated[float, typer.Option(help="Peak learning rate (linear warm-up and decay).")] = 6e-5,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     seed: int = 13,

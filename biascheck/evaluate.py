@@ -128,4 +128,4 @@ def format_evaluation(ev: Evaluation, fmt: str = "simple") -> str:
         [[f"gold {g}"] + ev.overall.confusion[i] for i, g in enumerate(LABELS)],
         headers=[""] + [f"pred {p}" for p in LABELS], tablefmt=fmt,
     )
-    return f"model: {ev.model}\n{tabulate(rows, headers=head, tablefmt=fmt)}\n\n{confusion}"
+    return f"model: {ev.model}\n{tabulate(rows, headers=head, tablefmt=fmt, disable_numparse=True)}\n\n{confusion}"

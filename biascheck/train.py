@@ -39,8 +39,8 @@ def default_base() -> str:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 5
-    lr: float = 5e-5
+    epochs: int = 2
+    lr: float = 6e-5
     batch_size: int = 32
     seed: int = 13
     max_length: int = 160
