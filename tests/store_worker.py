@@ -9,6 +9,7 @@ the run's summary as JSON. Tests start it as a subprocess to kill it or run two 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from datetime import date, timedelta
@@ -74,6 +75,8 @@ class SlowFake(FakeScorer):
 def main(argv: list[str]) -> None:
     from biascheck.batch import score_into_store
 
+    # A worker started from a background job inherits SIGINT as ignored; restore what a terminal's Ctrl-C does.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     articles, store = Path(argv[0]), Path(argv[1])
     delay = float(argv[argv.index("--delay") + 1]) if "--delay" in argv else 0.0
     summary = score_into_store(read_articles(articles), store, SlowFake(delay))
