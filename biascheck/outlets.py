@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .tomlfile import read_toml
 from .types import OUTLET_TYPES
 
 UNKNOWN = "unknown"
@@ -144,7 +145,7 @@ def load_registry(extra: Path | str | None = None) -> OutletRegistry:
     outlets = _parse(tomllib.loads(source.read_text(encoding="utf-8")), "biascheck/data/outlets.toml")
     if extra is not None:
         path = Path(extra)
-        added = _parse(_read_toml(path), str(path))
+        added = _parse(read_toml(path, "outlets"), str(path))
         registry = OutletRegistry(outlets)
         for outlet in added:  # an added entry replaces the entry its name or aliases name
             for key in (outlet.name, *outlet.aliases):
@@ -152,20 +153,6 @@ def load_registry(extra: Path | str | None = None) -> OutletRegistry:
                     outlets = [o for o in outlets if o is not old]
         outlets += added
     return OutletRegistry(outlets)
-
-
-def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"Outlets file not found: {path}. Check the path given to --outlets.") from None
-    except IsADirectoryError:
-        raise ConfigError(f"Outlets file {path} is a folder; give a .toml file.") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save the outlets file as UTF-8 TOML.") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e}). See data/outlets.toml for the format.") from None
 
 
 def _parse(data: dict, where: str) -> list[Outlet]:

@@ -7,13 +7,13 @@ possessives, hyphenated compounds ("anti-Russian" is Russia), longest alias wins
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
+from .tomlfile import read_toml
 from .types import Mention, Sentence
 
 __all__ = ["Target", "load_targets", "find_mentions", "default_targets_path"]
@@ -85,7 +85,7 @@ def load_targets(path: Path | str | None = None) -> tuple[Target, ...]:
     if path is None:
         return tuple(defaults.values())
     path = Path(path)
-    data = _read(path)
+    data = read_toml(path, "targets")
     replace = data.pop("replace", False)
     if not isinstance(replace, bool):
         raise ConfigError(f"{path}: 'replace' must be true or false, found {replace!r}.")
@@ -94,22 +94,8 @@ def load_targets(path: Path | str | None = None) -> tuple[Target, ...]:
     return tuple(merged.values())
 
 
-def _read(path: Path) -> dict:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"Targets file not found: {path}. Check the path given to --targets.") from None
-    except IsADirectoryError:
-        raise ConfigError(f"Targets file {path} is a folder; give a .toml file.") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save the targets file as UTF-8 TOML.") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e}). See data/targets.toml for the format.") from None
-
-
 def _parse(path: Path) -> dict[str, Target]:
-    return _targets_from(_read(path), path)
+    return _targets_from(read_toml(path, "targets"), path)
 
 
 def _targets_from(data: dict, path: Path) -> dict[str, Target]:
