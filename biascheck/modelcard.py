@@ -55,7 +55,8 @@ Dev macro-F1 per epoch (the checkpoint with the best mean is kept):
 - The held-out Ukraine rows are few (see n above); positive portrayals are rare there, so their recall moves a
   lot with each sentence. Treat differences of a few points as noise.
 - The labels follow the guidelines in `data/domain/GUIDELINES.md` and `../shared/data/ukraine/GUIDELINES.md`:
-  "neutral" includes plain reports of accusations; sentences longer than {max_length} tokens are cut.
+  "neutral" is a plain report of events and statements, while a reported accusation against the target
+  counts as negative (rule 3); sentences longer than {max_length} tokens are cut.
 - English news only; targets seen in training are people (NewsMTSC) and states and organisations (domain rows).
 """
 
