@@ -4,11 +4,16 @@ Two layouts are accepted, one row per (sentence, target):
 - span rows (NewsMTSC, ukraine/labelled.jsonl): sentence, target, from, to, label,
   further_mentions [{mention, from, to}], optional entity and sentence_id;
 - domain rows (data/domain/*.jsonl): id, sentence, entity, mentions [surface strings], label;
-  every word-bounded occurrence of each surface string is a mention.
+  every word-bounded occurrence of each surface string is a mention;
+- reference rows (data/domain/news_labels.jsonl): like domain rows, but instead of the sentence they
+  point at it in a corpus kept outside the repository: corpus (a JSONL file of {id, text} articles,
+  relative to the working directory), article, start, end (character offsets into its text) and sha1
+  (first 12 hex digits of the sentence's SHA-1, to catch a changed corpus).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,8 +43,50 @@ class Example:
         return Mention(self.article or self.id, 0, self.sentence, self.entity or "target", self.spans)
 
 
+_CORPORA: dict[Path, dict[str, str]] = {}
+
+
+def corpus_texts(path: str | Path) -> dict[str, str]:
+    """Article id -> text of a JSONL corpus, read once per process."""
+    key = Path(path).resolve()
+    if key not in _CORPORA:
+        texts = {}
+        with key.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    texts[str(row["id"])] = row.get("text") or ""
+        _CORPORA[key] = texts
+    return _CORPORA[key]
+
+
+def resolve_reference(row: dict, source: str) -> str:
+    """The sentence a reference row points at, checked against its sha1."""
+    corpus = row.get("corpus")
+    if not isinstance(corpus, str) or not Path(corpus).is_file():
+        raise InputError(
+            f"{source}: the corpus file {corpus!r} that this row points into is not there. Run from the "
+            "repository root with ../shared/data beside it, or drop this file from the command."
+        )
+    text = corpus_texts(corpus).get(str(row.get("article")))
+    if text is None:
+        raise InputError(f"{source}: article {row.get('article')!r} is not in {corpus}")
+    start, end = row.get("start"), row.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise InputError(f"{source}: start/end {start!r}/{end!r} lie outside article {row.get('article')!r}")
+    sentence = text[start:end]
+    if hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:12] != row.get("sha1"):
+        raise InputError(
+            f"{source}: the text at {corpus} article {row.get('article')!r} [{start}:{end}] does not match "
+            "the row's sha1: the corpus has changed since the row was labelled."
+        )
+    return sentence
+
+
 def parse_row(row: dict, source: str) -> Example:
     """One JSON object -> Example; raises InputError naming the row and what is wrong."""
+    if "corpus" in row and "sentence" not in row:
+        row = {**row, "sentence": resolve_reference(row, source)}
     sentence = row.get("sentence")
     label = row.get("label")
     if not isinstance(sentence, str) or not sentence:

@@ -33,11 +33,10 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
 ## Results
 Macro-F1 averages the F1 of the three classes. "lexicon" is the VADER sentence-tone baseline on the same rows
 (it ignores the target). `labelled[test]` and `labelled[dev]` are the test and dev articles of
-`../shared/data/ukraine/labelled.jsonl` under the split; `dev_mt`/`dev_rw` are the NewsMTSC dev sets.
+`../shared/data/ukraine/labelled.jsonl` under the split, `news_labels[test]` and `news_labels[dev]` those of the
+real news rows in `data/domain/news/`; `dev_mt`/`dev_rw` are the NewsMTSC dev sets.
 
 {results}
-
-### Per entity, held-out Ukraine-crisis articles
 
 {entities}
 
@@ -59,6 +58,9 @@ Dev macro-F1 per epoch (the checkpoint with the best mean is kept):
   counts as negative (rule 3); sentences longer than {max_length} tokens are cut.
 - English news only; targets seen in training are people (NewsMTSC) and states and organisations (domain rows).
 """
+
+
+TEST_NAMES = {"labelled[test]": "Ukraine-crisis articles", "news_labels[test]": "news articles (data/domain/news)"}
 
 
 def _row(name: str, m: Metrics, lex: Metrics | None) -> str:
@@ -110,12 +112,12 @@ def _base_name(base: str | None) -> str:
 def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], baseline: Mapping[str, Evaluation],
                 data: str, previous: Mapping[str, dict] | None = None) -> str:
     tests = [name for name in reports if name.endswith("[test]")]
-    test = reports[tests[0]] if tests else None
-    headline = ""
-    if test is not None:
-        m = test.overall
-        headline = (f"Held-out Ukraine-crisis articles ({m.n} rows, never trained on): macro-F1 {m.macro_f1:.3f}, "
-                    f"accuracy {m.accuracy:.3f}.")
+    headline = " ".join(
+        f"Held-out {TEST_NAMES.get(name, name)} ({reports[name].overall.n} rows, never trained on): macro-F1 "
+        f"{reports[name].overall.macro_f1:.3f}, accuracy {reports[name].overall.accuracy:.3f}." for name in tests)
+    entities = "\n\n".join(
+        f"### Per entity, held-out {TEST_NAMES.get(name, name)}\n\n" + entity_table(reports[name], baseline.get(name))
+        for name in tests) or "(no held-out rows)"
     history = ["| epoch | loss | " + " | ".join(info["history"][0]["dev_macro_f1"]) + " | mean |",
                "|---" * (len(info["history"][0]["dev_macro_f1"]) + 3) + "|"]
     for h in info["history"]:
@@ -127,7 +129,7 @@ def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], bas
         size_mb=weights.stat().st_size / 1e6 if weights.exists() else 0.0,
         minutes=info["seconds"] / 60, device=info.get("device", "cpu"), best_epoch=info["best_epoch"],
         epochs=info["config"]["epochs"], data=data, results=results_table(reports, baseline),
-        entities=entity_table(test, baseline.get(tests[0]) if tests else None), previous=previous_section(previous),
+        entities=entities, previous=previous_section(previous),
         command=info.get("command") or "(not recorded)", max_length=info["config"]["max_length"],
         settings=", ".join(f"{k}={v}" for k, v in info["config"].items()), history="\n".join(history),
     )

@@ -23,20 +23,34 @@ __all__ = ["Target", "load_targets", "find_mentions", "default_targets_path"]
 class Target:
     """A target and the words that name it.
 
-    `aliases` match ignoring case; `case_sensitive` aliases match exactly as written.
+    `aliases` match ignoring case; `case_sensitive` aliases match exactly as written. `not_mentions` are
+    phrases, matched exactly as written, that contain an alias but name something else ("the Alliance for
+    Securing Democracy" is not NATO): an alias found inside one of them is not a mention.
     """
 
     name: str
     aliases: tuple[str, ...] = ()
     case_sensitive: tuple[str, ...] = ()
+    not_mentions: tuple[str, ...] = ()
     pattern: re.Pattern = field(init=False, repr=False, compare=False)
+    exclude: re.Pattern | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", tuple(self.aliases))
         object.__setattr__(self, "case_sensitive", tuple(self.case_sensitive))
+        object.__setattr__(self, "not_mentions", tuple(self.not_mentions))
         if not self.aliases and not self.case_sensitive:
             raise ValueError(f"target {self.name!r} has no aliases")
         object.__setattr__(self, "pattern", _compile(self.aliases, self.case_sensitive))
+        object.__setattr__(self, "exclude", _compile((), self.not_mentions) if self.not_mentions else None)
+
+    def matches(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the aliases in `text`, less those inside a `not_mentions` phrase."""
+        spans = [(m.start(), m.end()) for m in self.pattern.finditer(text)]
+        if self.exclude is None:
+            return spans
+        outside = [(m.start(), m.end()) for m in self.exclude.finditer(text)]
+        return [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in outside)]
 
 
 def _alias_regex(alias: str) -> str:
@@ -58,7 +72,7 @@ def find_mentions(sentence: Sentence, targets: Sequence[Target]) -> list[Mention
     Where matches overlap (within or across targets) the longest wins, then the earliest.
     """
     text = sentence.text
-    found = [(m.start(), m.end(), i) for i, t in enumerate(targets) for m in t.pattern.finditer(text)]
+    found = [(a, b, i) for i, t in enumerate(targets) for a, b in t.matches(text)]
     kept: list[tuple[int, int, int]] = []
     for start, end, i in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0], f[2])):
         if all(end <= a or start >= b for a, b, _ in kept):
@@ -111,16 +125,18 @@ def _targets_from(data: dict, path: Path) -> dict[str, Target]:
         where = f"{path}: target {name!r}"
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: {example}.")
-        extra = sorted(set(spec) - {"aliases", "case_sensitive"})
+        extra = sorted(set(spec) - {"aliases", "case_sensitive", "not_mentions"})
         if extra:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(extra)}; use aliases and case_sensitive.")
+            raise ConfigError(
+                f"{where}: unknown key(s) {', '.join(extra)}; use aliases, case_sensitive and not_mentions."
+            )
         lists = {}
-        for key in ("aliases", "case_sensitive"):
+        for key in ("aliases", "case_sensitive", "not_mentions"):
             value = spec.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise ConfigError(f"{where}: {key} must be a list of non-empty strings, found {value!r}.")
             lists[key] = tuple(v.strip() for v in value)
         if not lists["aliases"] and not lists["case_sensitive"]:
             raise ConfigError(f"{where}: give at least one alias; {example}.")
-        out[name] = Target(name, lists["aliases"], lists["case_sensitive"])
+        out[name] = Target(name, lists["aliases"], lists["case_sensitive"], lists["not_mentions"])
     return out

@@ -2,8 +2,10 @@
 
     python scripts/domain_agreement.py sample OUT.jsonl   # a blind 10% sample (no labels), fixed seed
     python scripts/domain_agreement.py agree              # raw agreement and Cohen's kappa
+    python scripts/domain_agreement.py agree news         # the same for the real news rows (data/domain/news/)
 
-The second labels live in data/domain/second_labels.jsonl as {"id", "label"} rows.
+The second labels live in data/domain/second_labels.jsonl (news: data/domain/news/second_labels.jsonl) as
+{"id", "label"} rows.
 """
 
 from __future__ import annotations
@@ -48,10 +50,15 @@ def cohen_kappa(a: list[str], b: list[str]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def agree() -> None:
-    first = {r["id"]: r["label"] for r in rows()}
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def agree(news: bool = False) -> None:
+    first_rows = _read(DOMAIN / "news" / "news_labels.jsonl") if news else rows()
+    first = {r["id"]: r["label"] for r in first_rows}
     second = {}
-    for line in SECOND.read_text(encoding="utf-8").splitlines():
+    for line in (DOMAIN / "news" / "second_labels.jsonl" if news else SECOND).read_text(encoding="utf-8").splitlines():
         if line.strip():
             r = json.loads(line)
             second[r["id"]] = r["label"]
@@ -69,7 +76,7 @@ def agree() -> None:
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 3:
         sample(Path(sys.argv[2]))
-    elif sys.argv[1:] == ["agree"]:
-        agree()
+    elif sys.argv[1:] in (["agree"], ["agree", "news"]):
+        agree(news=sys.argv[2:] == ["news"])
     else:
         sys.exit(__doc__)

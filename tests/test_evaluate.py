@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from biascheck.errors import InputError
 from biascheck.evaluate import compute_metrics, evaluate, format_evaluation
 from biascheck.labelled import Split, read_examples, select
 from biascheck.scorers.base import Scorer
@@ -88,3 +89,44 @@ def test_split_selects_articles(rows_file):
     ev = evaluate([rows_file], KeywordScorer(), split=split, part="test")
     assert ev.overall.n == 1
     assert len(select(read_examples(rows_file), split, "train")) == 3
+
+
+def _reference_rows(tmp_path, monkeypatch, **change):
+    """A corpus outside the labels, and one reference row pointing at its second sentence."""
+    import hashlib
+
+    text = "Leaders met in Brussels. NATO allies praised the EU for its aid. More later."
+    sentence = "NATO allies praised the EU for its aid."
+    start = text.index(sentence)
+    (tmp_path / "corpus.jsonl").write_text(json.dumps({"id": "a1", "text": text}) + "\n")
+    row = {"id": "n1", "corpus": "corpus.jsonl", "article": "a1", "start": start, "end": start + len(sentence),
+           "sha1": hashlib.sha1(sentence.encode()).hexdigest()[:12], "entity": "EU", "mentions": ["EU"],
+           "label": "positive"}
+    row.update(change)
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    monkeypatch.chdir(tmp_path)  # the corpus path is relative to the working directory
+    return path
+
+
+def test_reference_rows_read_their_sentence_from_the_corpus(tmp_path, monkeypatch):
+    (ex,) = read_examples(_reference_rows(tmp_path, monkeypatch))
+    assert ex.sentence == "NATO allies praised the EU for its aid."
+    assert ex.sentence[slice(*ex.spans[0])] == "EU" and ex.label == "positive" and ex.article is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sha1": "000000000000"}, "corpus has changed"),
+        ({"corpus": "missing.jsonl"}, "is not there"),
+        ({"article": "zz"}, "article 'zz' is not in"),
+        ({"end": 10_000}, "lie outside article"),
+    ],
+)
+def test_bad_reference_rows_say_what_is_wrong(tmp_path, monkeypatch, change, message):
+    path = _reference_rows(tmp_path, monkeypatch, **change)
+    with pytest.raises(InputError, match=message):
+        read_examples(path)
+    problems = []
+    assert read_examples(path, problems) == [] and "refs.jsonl:1" in problems[0]

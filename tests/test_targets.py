@@ -68,6 +68,22 @@ def test_the_alliance_capitalised_is_nato_but_lowercase_alliance_is_not():
     assert "NATO" not in found("does not seek full membership in the U.S.-led alliance")
 
 
+def test_organisations_named_the_alliance_of_or_for_are_not_nato():
+    assert "NATO" not in found("a report by the Alliance for Securing Democracy, a think tank")
+    assert "NATO" not in found("The Alliance of Small Island States asked for more aid.")
+    # a NATO mention elsewhere in the same sentence still counts, and only that one
+    assert found("The Alliance for Securing Democracy tracks claims about NATO.")["NATO"] == ("NATO",)
+
+
+def test_user_targets_can_exclude_phrases(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[targets.Serbia]\naliases = ["Serbia", "Belgrade"]\nnot_mentions = ["Belgrade Marathon"]\n')
+    serbia = [t for t in load_targets(path) if t.name == "Serbia"]
+    text = "The Belgrade Marathon passed Belgrade's old town."
+    (m,) = find_mentions(Sentence("a", 0, text), serbia)
+    assert m.surface == ("Belgrade",) and m.spans[0][0] == text.rindex("Belgrade")
+
+
 def test_european_alone_is_not_the_eu():
     assert found("the European region torn by wars") == {}
     assert found("the only European country") == {}

@@ -1,0 +1,118 @@
+"""Real news sentences for the domain set, labelled by the team and stored as references (no text).
+
+    python scripts/news_candidates.py sample OUT_DIR      # candidate rows, text included, for the labellers
+    python scripts/news_candidates.py assemble OUT_DIR    # labels -> data/domain/news/*.jsonl (no text)
+
+`sample` reads ../shared/data/news/articles.jsonl, runs biascheck's own cleaning, sentence splitting and
+target matching, and draws (sentence, target) pairs with fixed seeds: 1,300 Russia, 700 EU and 500 NATO
+mentions, at most 2 per article and a capped number per outlet, 40 to 400 characters long. It writes six
+labelling batches and a blind 10% second-labelling sample (250 rows) to OUT_DIR, which must stay outside
+the repository (the rows carry the corpus text).
+
+`assemble` joins OUT_DIR/batch_*.labels.jsonl with the candidates and writes reference rows
+(corpus, article, start, end, sha1, entity, mentions, label, confidence) to data/domain/news/news_labels.jsonl and
+the second labels to data/domain/news/second_labels.jsonl. Training reads the sentences back from the
+corpus (biascheck.labelled.resolve_reference).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+CORPUS = "../shared/data/news/articles.jsonl"
+QUOTA = {"Russia": 1300, "EU": 700, "NATO": 500}
+BATCHES = 6
+HERE = Path(__file__).resolve().parents[1] / "data" / "domain" / "news"
+
+
+def sample(out: Path) -> None:
+    from biascheck.pipeline import analyze
+    from biascheck.targets import load_targets
+    from biascheck.types import Article
+
+    targets = load_targets()
+    rng = random.Random(2026)
+    found = defaultdict(list)
+    for line in open(CORPUS, encoding="utf-8"):
+        a = json.loads(line)
+        text = a["text"] or ""
+        seen = set()
+        for m in analyze(Article(a["id"], text, "news"), targets).mentions:
+            start = text.find(m.sentence)
+            if not 40 <= len(m.sentence) <= 400 or start < 0 or (m.sentence, m.target) in seen:
+                continue
+            seen.add((m.sentence, m.target))
+            found[m.target].append({
+                "article": a["id"], "outlet": a["outlet"], "start": start, "end": start + len(m.sentence),
+                "sha1": hashlib.sha1(m.sentence.encode()).hexdigest()[:12], "sentence": m.sentence,
+                "entity": m.target, "mentions": sorted(set(m.surface)),
+            })
+    pool = []
+    for entity, quota in QUOTA.items():
+        rows = found[entity]
+        rng.shuffle(rows)
+        per_article, per_outlet, taken = Counter(), Counter(), 0
+        for x in rows:
+            if taken >= quota:
+                break
+            if per_article[x["article"]] >= 2 or per_outlet[x["outlet"]] >= max(25, quota // 40):
+                continue
+            per_article[x["article"]] += 1
+            per_outlet[x["outlet"]] += 1
+            pool.append(x)
+            taken += 1
+    rng.shuffle(pool)
+    for p in pool:
+        p["ref"] = f'{p["article"]}:{p["start"]}-{p["end"]}'
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pool.json").write_text(json.dumps(pool))
+    blind = ("ref", "entity", "mentions", "sentence")
+    for k in range(BATCHES):
+        with (out / f"batch_{k + 1}.jsonl").open("w") as f:
+            f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in pool[k::BATCHES])
+    with (out / "batch_qc.jsonl").open("w") as f:
+        f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in random.Random(7).sample(pool, 250))
+    print(f"{len(pool)} candidates ({dict(Counter(p['entity'] for p in pool))}) written to {out}")
+
+
+def _labels(path: Path) -> dict[tuple[str, str], dict]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return {(r["ref"], r["entity"]): r for r in rows}
+
+
+def assemble(out: Path) -> None:
+    pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
+    first = {}
+    for k in range(BATCHES):
+        first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
+    second = _labels(out / "batch_qc.labels.jsonl")
+    HERE.mkdir(parents=True, exist_ok=True)
+    ids = {}
+    with (HERE / "news_labels.jsonl").open("w") as f:
+        for key, p in pool.items():
+            if key not in first:
+                continue
+            ids[key] = f"news/{p['article']}/{p['start']}"  # news/<article>/...: the split works by article
+            label = first[key]
+            f.write(json.dumps({
+                "id": ids[key], "corpus": CORPUS, "article": p["article"], "start": p["start"], "end": p["end"],
+                "sha1": p["sha1"], "entity": p["entity"], "mentions": p["mentions"], "label": label["label"],
+                "confidence": label.get("confidence", "high"), "outlet": p["outlet"],
+            }) + "\n")
+    with (HERE / "second_labels.jsonl").open("w") as f:
+        for key, r in second.items():
+            if key in ids:
+                f.write(json.dumps({"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}) + "\n")
+    print(f"{len(ids)} labelled rows, {sum(k in ids for k in second)} second labels, in {HERE}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] in ("sample", "assemble"):
+        {"sample": sample, "assemble": assemble}[sys.argv[1]](Path(sys.argv[2]))
+    else:
+        sys.exit(__doc__)
