@@ -85,8 +85,35 @@ def _labels(path: Path) -> dict[tuple[str, str], dict]:
     return {(r["ref"], r["entity"]): r for r in rows}
 
 
+def _still_a_mention(p: dict, targets) -> bool:
+    """False for rows the current target rules no longer match ("the Alliance for Securing Democracy") and
+    for Spanish sentences, where "EU" is Estados Unidos."""
+    from biascheck.targets import find_mentions
+    from biascheck.types import Sentence
+
+    spanish = all(w in p["sentence"] for w in (" de ", " la ", " que "))
+    found = {m.target for m in find_mentions(Sentence(p["article"], 0, p["sentence"]), targets)}
+    return p["entity"] in found and not spanish
+
+
+def news_split(articles: set[str]) -> dict[str, list[str]]:
+    """Held-out news articles: sha1('news:' + id) % 100 < 10 -> test, < 20 -> dev (fixed, by article)."""
+    parts: dict[str, list[str]] = {"test": [], "dev": []}
+    for a in sorted(articles):
+        h = int(hashlib.sha1(f"news:{a}".encode()).hexdigest(), 16) % 100
+        if h < 20:
+            parts["test" if h < 10 else "dev"].append(f"news/{a}")
+    return parts
+
+
 def assemble(out: Path) -> None:
+    from biascheck.targets import load_targets
+
+    targets = load_targets()
     pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
+    dropped = [key for key, p in pool.items() if not _still_a_mention(p, targets)]
+    for key in dropped:
+        del pool[key]
     first = {}
     for k in range(BATCHES):
         first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
@@ -108,7 +135,19 @@ def assemble(out: Path) -> None:
         for key, r in second.items():
             if key in ids:
                 f.write(json.dumps({"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}) + "\n")
-    print(f"{len(ids)} labelled rows, {sum(k in ids for k in second)} second labels, in {HERE}")
+    split_path = HERE.parents[1] / "splits" / "domain.json"
+    split = json.loads((HERE.parents[1] / "splits" / "ukraine.json").read_text())
+    news = news_split({p["article"] for key, p in pool.items() if key in ids})
+    split = {
+        "about": split["about"] + " News rows (data/domain/news/news_labels.jsonl, ids news/<article>/<offset>): "
+                 "sha1('news:' + article id) % 100 < 10 -> test, < 20 -> dev.",
+        "test": split["test"] + news["test"],
+        "dev": split["dev"] + news["dev"],
+    }
+    split_path.write_text(json.dumps(split, indent=1) + "\n")
+    print(f"{len(ids)} labelled rows ({len(dropped)} candidates dropped: no longer a mention, or Spanish), "
+          f"{sum(k in ids for k in second)} second labels, in {HERE}; split: {split_path} "
+          f"(news test {len(news['test'])} / dev {len(news['dev'])} articles)")
 
 
 if __name__ == "__main__":
