@@ -1,0 +1,52 @@
+"""The committed domain set is well-formed, and its news rows still point at the right corpus sentences."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from biascheck.labelled import load_split, read_examples
+from biascheck.types import LABELS
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = ROOT / "data" / "domain"
+NEWS = DOMAIN / "news" / "news_labels.jsonl"
+CORPUS = ROOT / "../shared/data/news/articles.jsonl"
+
+
+def news_rows() -> list[dict]:
+    return [json.loads(line) for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_hand_written_rows_parse_and_are_balanced():
+    rows = [ex for f in sorted(DOMAIN.glob("*_0?.jsonl")) for ex in read_examples(f)]
+    counts = Counter(ex.label for ex in rows)
+    assert len(rows) >= 3000 and set(counts) == set(LABELS)
+    assert max(counts.values()) - min(counts.values()) < 0.05 * len(rows)
+
+
+def test_news_rows_carry_no_corpus_text():
+    for row in news_rows():
+        assert "sentence" not in row and set(row["mentions"]) and row["label"] in LABELS
+        assert all(len(m) < 40 for m in row["mentions"])
+
+
+def test_second_labels_refer_to_news_rows():
+    ids = {r["id"] for r in news_rows()}
+    second = [json.loads(line) for line in (DOMAIN / "news" / "second_labels.jsonl").read_text().splitlines()]
+    assert len(second) >= 0.09 * len(ids) and all(r["id"] in ids for r in second)
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason="needs ../shared/data/news beside the repository")
+def test_news_rows_resolve_against_the_corpus(monkeypatch):
+    monkeypatch.chdir(ROOT)  # the rows name the corpus relative to the repository root
+    examples = read_examples(NEWS)  # raises on any sha1 mismatch
+    assert len(examples) == len(news_rows())
+    split = load_split(ROOT / "data" / "splits" / "domain.json")
+    parts = Counter(split.part(ex) for ex in examples)
+    assert parts["test"] > 200 and parts["dev"] > 200
+    # the news split keeps the Ukraine split as it was
+    ukraine = json.loads((ROOT / "data" / "splits" / "ukraine.json").read_text())
+    assert set(ukraine["test"]) <= split.test and set(ukraine["dev"]) <= split.dev
+    assert not {a for a in split.test | split.dev if not a.startswith(("ukraine/", "news/"))}
