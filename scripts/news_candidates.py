@@ -1,7 +1,8 @@
 """Real news sentences for the domain set, labelled by the team and stored as references (no text).
 
-    python scripts/news_candidates.py sample OUT_DIR      # candidate rows, text included, for the labellers
-    python scripts/news_candidates.py assemble OUT_DIR    # labels -> data/domain/news/*.jsonl (no text)
+    python scripts/news_candidates.py sample .carry/label     # round 1 candidates, text included, for labellers
+    python scripts/news_candidates.py sample2 .carry/label2   # round 2 (foreign policy, likely positives)
+    python scripts/news_candidates.py assemble .carry/label .carry/label2   # labels -> data/domain/news (no text)
 
 `sample` reads ../shared/data/news/articles.jsonl, runs biascheck's own cleaning, sentence splitting and
 target matching, and draws (sentence, target) pairs with fixed seeds: 1,300 Russia, 700 EU and 500 NATO
@@ -9,7 +10,9 @@ mentions, at most 2 per article and a capped number per outlet, 40 to 400 charac
 labelling batches and a blind 10% second-labelling sample (250 rows) to OUT_DIR, which must stay outside
 the repository (the rows carry the corpus text).
 
-`assemble` joins OUT_DIR/batch_*.labels.jsonl with the candidates and writes reference rows
+`sample2` draws a second round aimed at what the first lacked (see its docstring).
+
+`assemble` joins each DIR/batch_*.labels.jsonl with the candidates and writes reference rows
 (corpus, article, start, end, sha1, entity, mentions, label, confidence) to data/domain/news/news_labels.jsonl and
 the second labels to data/domain/news/second_labels.jsonl. Training reads the sentences back from the
 corpus (biascheck.labelled.resolve_reference).
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -80,6 +84,93 @@ def sample(out: Path) -> None:
     print(f"{len(pool)} candidates ({dict(Counter(p['entity'] for p in pool))}) written to {out}")
 
 
+FOREIGN_POLICY = re.compile(
+    r"Ukrain|Crimea|Kiev|Kyiv|Donetsk|Luhansk|Donbas|Syria|Georgia|Baltic|Poland|Polish|Serbia|Balkan|sanction|"
+    r"Belarus|Moldova|Estonia|Latvia|Lithuania|Nord Stream|gas", re.I)
+
+
+def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
+    """Round 2, aimed at what round 1 lacked: foreign-policy sentences and positive portrayals.
+
+    From mentions whose sentence was not in round 1: 600 Russia, up to 300 EU and 300 NATO mentions whose sentence
+    names Ukraine, Crimea, Syria, the Baltics, sanctions, gas... ("foreign-policy"); the 1,200 that the shipped
+    model of the time (biascheck-stance@be817bfedbe6) found most likely positive among 12,000 random ones
+    ("model-positive"; labellers judged them blind, and most are not positive); 300 EU and 300 NATO at random.
+    At most 3 mentions per article.
+    """
+    from biascheck.pipeline import analyze
+    from biascheck.scorers.transformer import TransformerScorer
+    from biascheck.targets import load_targets
+    from biascheck.types import Article, Mention
+
+    targets = load_targets()
+    rng = random.Random(2027)
+    used = {p["sha1"] for p in json.loads((first_round / "pool.json").read_text())}
+    found = []
+    for line in open(CORPUS, encoding="utf-8"):
+        a = json.loads(line)
+        text = a["text"] or ""
+        seen = set()
+        for m in analyze(Article(a["id"], text, "news"), targets).mentions:
+            start = text.find(m.sentence)
+            if not 40 <= len(m.sentence) <= 400 or start < 0 or (m.sentence, m.target) in seen:
+                continue
+            seen.add((m.sentence, m.target))
+            sha = hashlib.sha1(m.sentence.encode()).hexdigest()[:12]
+            if sha in used or all(w in m.sentence for w in (" de ", " la ", " que ")):
+                continue
+            found.append({"article": a["id"], "outlet": a["outlet"], "start": start, "end": start + len(m.sentence),
+                          "sha1": sha, "sentence": m.sentence, "entity": m.target,
+                          "mentions": sorted(set(m.surface)), "spans": m.spans})
+    rng.shuffle(found)
+    picked, per_article, keys = [], Counter(), set()
+
+    def take(x: dict, stratum: str) -> bool:
+        key = (x["sha1"], x["entity"])
+        if key in keys or per_article[x["article"]] >= 3:
+            return False
+        keys.add(key)
+        per_article[x["article"]] += 1
+        picked.append({**x, "stratum": stratum})
+        return True
+
+    for entity, quota in {"Russia": 600, "EU": 300, "NATO": 300}.items():
+        n = 0
+        for x in found:
+            if n >= quota:
+                break
+            n += x["entity"] == entity and bool(FOREIGN_POLICY.search(x["sentence"])) and take(x, "foreign-policy")
+    subset = [x for x in found[:12000] if (x["sha1"], x["entity"]) not in keys]
+    scorer = TransformerScorer(Path(__file__).resolve().parents[1] / "models" / "biascheck-stance")
+    probs = [s.probs for s in scorer.score(
+        Mention(x["article"], 0, x["sentence"], x["entity"], tuple(map(tuple, x["spans"]))) for x in subset)]
+    n = 0
+    for i in sorted(range(len(subset)), key=lambda i: -probs[i][2]):
+        if n >= 1200:
+            break
+        n += take(subset[i], "model-positive")
+    for entity, quota in {"EU": 300, "NATO": 300}.items():
+        n = 0
+        for x in found:
+            if n >= quota:
+                break
+            n += x["entity"] == entity and take(x, "random")
+    for x in picked:
+        x.pop("spans")
+        x["ref"] = f'{x["article"]}:{x["start"]}-{x["end"]}'
+    rng.shuffle(picked)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pool.json").write_text(json.dumps(picked))
+    blind = ("ref", "entity", "mentions", "sentence")
+    for k in range(BATCHES):
+        with (out / f"batch_{k + 1}.jsonl").open("w") as f:
+            f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in picked[k::BATCHES])
+    with (out / "batch_qc.jsonl").open("w") as f:
+        f.writelines(json.dumps({key: p[key] for key in blind}) + "\n"
+                     for p in random.Random(8).sample(picked, round(len(picked) / 10)))
+    print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
+
+
 def _labels(path: Path) -> dict[tuple[str, str], dict]:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return {(r["ref"], r["entity"]): r for r in rows}
@@ -106,25 +197,26 @@ def news_split(articles: set[str]) -> dict[str, list[str]]:
     return parts
 
 
-def assemble(out: Path) -> None:
+def assemble(*outs: Path) -> None:
     from biascheck.targets import load_targets
 
     targets = load_targets()
-    pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
+    pool, first, second = {}, {}, {}
+    for out in outs:
+        pool.update({(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())})
+        for k in range(BATCHES):
+            first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
+        second.update(_labels(out / "batch_qc.labels.jsonl"))
     dropped = [key for key, p in pool.items() if not _still_a_mention(p, targets)]
     for key in dropped:
         del pool[key]
-    first = {}
-    for k in range(BATCHES):
-        first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
-    second = _labels(out / "batch_qc.labels.jsonl")
     HERE.mkdir(parents=True, exist_ok=True)
     ids = {}
     with (HERE / "news_labels.jsonl").open("w") as f:
         for key, p in pool.items():
             if key not in first:
                 continue
-            ids[key] = f"news/{p['article']}/{p['start']}"  # news/<article>/...: the split works by article
+            ids[key] = f"news/{p['article']}/{p['start']}-{p['end']}/{p['entity']}"  # news/<article>/..: split by article
             label = first[key]
             f.write(json.dumps({
                 "id": ids[key], "corpus": CORPUS, "article": p["article"], "start": p["start"], "end": p["end"],
@@ -151,7 +243,9 @@ def assemble(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] in ("sample", "assemble"):
-        {"sample": sample, "assemble": assemble}[sys.argv[1]](Path(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] in ("sample", "sample2"):
+        {"sample": sample, "sample2": sample2}[sys.argv[1]](Path(sys.argv[2]))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "assemble":
+        assemble(*map(Path, sys.argv[2:]))
     else:
         sys.exit(__doc__)
