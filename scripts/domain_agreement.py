@@ -55,7 +55,7 @@ def _read(path: Path) -> list[dict]:
 
 
 def agree(news: bool = False) -> None:
-    first_rows = _read(DOMAIN / "news" / "news_labels.jsonl") if news else rows()
+    first_rows = [r for f in sorted((DOMAIN / "news").glob("news_*.jsonl")) for r in _read(f)] if news else rows()
     first = {r["id"]: r["label"] for r in first_rows}
     second = {}
     for line in (DOMAIN / "news" / "second_labels.jsonl" if news else SECOND).read_text(encoding="utf-8").splitlines():

@@ -13,8 +13,9 @@ the repository (the rows carry the corpus text).
 `sample2` draws a second round aimed at what the first lacked (see its docstring).
 
 `assemble` joins each DIR/batch_*.labels.jsonl with the candidates and writes reference rows
-(corpus, article, start, end, sha1, entity, mentions, label, confidence) to data/domain/news/news_labels.jsonl and
-the second labels to data/domain/news/second_labels.jsonl. Training reads the sentences back from the
+(corpus, article, start, end, sha1, entity, mentions, label, confidence, sample) to data/domain/news/
+news_labels.jsonl (round 1) and news_targeted.jsonl (round 2), the second labels of both rounds to
+data/domain/news/second_labels.jsonl, and the split by article to data/splits/domain.json. Training reads the sentences back from the
 corpus (biascheck.labelled.resolve_reference).
 """
 
@@ -198,47 +199,50 @@ def news_split(articles: set[str]) -> dict[str, list[str]]:
 
 
 def assemble(*outs: Path) -> None:
+    """One file per round: news_labels.jsonl (round 1, a random sample: unbiased to measure on) and
+    news_targeted.jsonl (round 2, drawn with the help of a model: training, and a biased second check)."""
     from biascheck.targets import load_targets
 
     targets = load_targets()
-    pool, first, second = {}, {}, {}
-    for out in outs:
-        pool.update({(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())})
+    HERE.mkdir(parents=True, exist_ok=True)
+    split = json.loads((HERE.parents[1] / "splits" / "ukraine.json").read_text())
+    tests, devs, articles, report = [], [], set(), []
+    second_rows = []
+    for out, name in zip(outs, ("news_labels.jsonl", "news_targeted.jsonl")):
+        pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
+        first = {}
         for k in range(BATCHES):
             first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
-        second.update(_labels(out / "batch_qc.labels.jsonl"))
-    dropped = [key for key, p in pool.items() if not _still_a_mention(p, targets)]
-    for key in dropped:
-        del pool[key]
-    HERE.mkdir(parents=True, exist_ok=True)
-    ids = {}
-    with (HERE / "news_labels.jsonl").open("w") as f:
-        for key, p in pool.items():
-            if key not in first:
-                continue
-            ids[key] = f"news/{p['article']}/{p['start']}-{p['end']}/{p['entity']}"  # news/<article>/..: split by article
-            label = first[key]
-            f.write(json.dumps({
-                "id": ids[key], "corpus": CORPUS, "article": p["article"], "start": p["start"], "end": p["end"],
-                "sha1": p["sha1"], "entity": p["entity"], "mentions": p["mentions"], "label": label["label"],
-                "confidence": label.get("confidence", "high"), "outlet": p["outlet"],
-            }) + "\n")
+        second = _labels(out / "batch_qc.labels.jsonl")
+        dropped = [key for key, p in pool.items() if not _still_a_mention(p, targets)]
+        ids = {}
+        with (HERE / name).open("w") as f:
+            for key, p in pool.items():
+                if key not in first or key in dropped:
+                    continue
+                ids[key] = f"news/{p['article']}/{p['start']}-{p['end']}/{p['entity']}"  # news/<article>/..: split
+                articles.add(p["article"])
+                f.write(json.dumps({
+                    "id": ids[key], "corpus": CORPUS, "article": p["article"], "start": p["start"], "end": p["end"],
+                    "sha1": p["sha1"], "entity": p["entity"], "mentions": p["mentions"], "label": first[key]["label"],
+                    "confidence": first[key].get("confidence", "high"), "outlet": p["outlet"],
+                    "sample": p.get("stratum", "random"),
+                }) + "\n")
+        second_rows += [{"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}
+                        for key, r in second.items() if key in ids]
+        report.append(f"{name}: {len(ids)} rows ({len(dropped)} dropped: no longer a mention, or Spanish)")
     with (HERE / "second_labels.jsonl").open("w") as f:
-        for key, r in second.items():
-            if key in ids:
-                f.write(json.dumps({"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}) + "\n")
-    split_path = HERE.parents[1] / "splits" / "domain.json"
-    split = json.loads((HERE.parents[1] / "splits" / "ukraine.json").read_text())
-    news = news_split({p["article"] for key, p in pool.items() if key in ids})
+        f.writelines(json.dumps(r) + "\n" for r in second_rows)
+    news = news_split(articles)
     split = {
-        "about": split["about"] + " News rows (data/domain/news/news_labels.jsonl, ids news/<article>/<offset>): "
+        "about": split["about"] + " News rows (data/domain/news/*.jsonl, ids news/<article>/<offsets>/<entity>): "
                  "sha1('news:' + article id) % 100 < 10 -> test, < 20 -> dev.",
         "test": split["test"] + news["test"],
         "dev": split["dev"] + news["dev"],
     }
+    split_path = HERE.parents[1] / "splits" / "domain.json"
     split_path.write_text(json.dumps(split, indent=1) + "\n")
-    print(f"{len(ids)} labelled rows ({len(dropped)} candidates dropped: no longer a mention, or Spanish), "
-          f"{sum(k in ids for k in second)} second labels, in {HERE}; split: {split_path} "
+    print("; ".join(report) + f"; {len(second_rows)} second labels; split {split_path} "
           f"(news test {len(news['test'])} / dev {len(news['dev'])} articles)")
 
 
