@@ -92,6 +92,8 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, data and threads give the same model.")] = 13,
     max_length: Annotated[int, typer.Option(help="Longest input in tokens; longer ones are cut.", min=16)] = 160,
     class_weights: Annotated[bool, typer.Option(help="Weigh the loss by inverse label frequency.")] = False,
+    calibrate: Annotated[bool, typer.Option(help="After training, pick per-class logit offsets that raise the mean "
+                                                 "dev macro-F1 (stored in config.json as label_bias).")] = True,
     previous: Annotated[Optional[str], typer.Option(help="A model to show beside the new one in the model card.")] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda or mps. Default: detect.")] = None,
     threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default; 1 is fastest on a "
@@ -104,13 +106,14 @@ def train(
     from .train import train as run_training
 
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
-                         class_weights=class_weights, threads=threads)
+                         class_weights=class_weights, threads=threads, calibrate=calibrate)
     args = ["biascheck", "train", *files, *[a for d in dev for a in ("--dev", str(d))], "--out", str(out)]
     args += ["--split", str(split)] if split else []
     args += ["--base", base] if base else []
     args += ["--epochs", str(epochs), "--lr", f"{lr:g}", "--batch-size", str(batch_size), "--seed", str(seed),
              "--max-length", str(max_length)]
     args += ["--class-weights"] if class_weights else []
+    args += [] if calibrate else ["--no-calibrate"]
     args += ["--threads", str(threads)] if threads else []
     args += ["--device", device] if device else []
     command = " ".join(shlex.quote(a) for a in args)

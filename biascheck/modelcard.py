@@ -26,7 +26,7 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
   a linear classification head on the pooled [CLS] token; two marker tokens added to the vocabulary.
 - Weights: `model.safetensors`, fp16 ({size_mb:.1f} MB); the scorer computes in fp32. Labels: `config.json` id2label.
 - Training time: {minutes:.1f} minutes on {device}; best epoch {best_epoch} of {epochs} (chosen on dev).
-
+{calibration}
 ## Data
 {data}
 
@@ -124,7 +124,15 @@ def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], bas
         history.append(f"| {h['epoch']} | {h['loss']} | " + " | ".join(str(v) for v in h["dev_macro_f1"].values())
                        + f" | {h['mean']} |")
     weights = folder / "model.safetensors"
+    cal = info.get("calibration")
+    calibration = ""
+    if cal:
+        offsets = " / ".join(f"{cal['label_bias'][c]:+.2f}" for c in LABELS)
+        calibration = (f"- Label offsets (log-odds added to negative / neutral / positive before the softmax, "
+                       f"`label_bias` in config.json): {offsets}, chosen by grid search on the dev rows only "
+                       f"(mean dev macro-F1 {cal['dev_mean_before']:.3f} -> {cal['dev_mean_after']:.3f}).\n")
     return TEMPLATE.format(
+        calibration=calibration,
         name=folder.name, headline=headline, base=_base_name(info.get("base")),
         size_mb=weights.stat().st_size / 1e6 if weights.exists() else 0.0,
         minutes=info["seconds"] / 60, device=info.get("device", "cpu"), best_epoch=info["best_epoch"],

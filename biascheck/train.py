@@ -49,6 +49,7 @@ class TrainConfig:
     warmup: float = 0.1
     weight_decay: float = 0.01
     label_smoothing: float = 0.0
+    calibrate: bool = True  # fit per-class logit offsets on the dev rows (biascheck.calibrate)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class TrainResult:
     seconds: float
     train_rows: int
     reports: dict[str, Evaluation] = field(default_factory=dict)  # final model on dev and held-out test rows
+    calibration: dict | None = None  # label offsets chosen on dev, and the dev mean before and after
 
 
 def _batches(items: list, size: int, rng: random.Random) -> list[list]:
@@ -218,13 +220,20 @@ def train(
     model.load_state_dict(best_state)
     model.eval()
     best_epoch = max(history, key=lambda h: h["mean"])["epoch"]
-    scorer = TransformerScorer.from_loaded(model, tokenizer, batch_size=128)
+    save(model, tokenizer, Path(out))  # fp16 weights: what is measured below is what ships
+    calibration = None
+    if config.calibrate:
+        from .calibrate import calibrate_folder
+
+        calibration = calibrate_folder(Path(out), dev_groups)
+        bar.write(f"label offsets {calibration['label_bias']}: dev mean {calibration['dev_mean_before']:.4f} -> "
+                  f"{calibration['dev_mean_after']:.4f}")
+    scorer = TransformerScorer(Path(out), device=device, batch_size=128)
     groups = {**dev_groups, **tests}
     reports = {name: evaluate_examples(scorer, {name: rows}) for name, rows in groups.items()}
     older = _previous_results(previous, groups)
     seconds = time.time() - started
-    save(model, tokenizer, Path(out))
-    result = TrainResult(Path(out), config, best_epoch, history, seconds, len(train_rows), reports)
+    result = TrainResult(Path(out), config, best_epoch, history, seconds, len(train_rows), reports, calibration)
     write_training_info(result, base, train_files, dev_files, split, problems, command, device)
     write_model_card(Path(out), reports, _lexicon_results(groups), older)
     return result
@@ -278,6 +287,7 @@ def write_training_info(result: TrainResult, base, train_files, dev_files, split
         "config": asdict(result.config),
         "best_epoch": result.best_epoch,
         "history": result.history,
+        "calibration": result.calibration,
         "seconds": round(result.seconds, 1),
         "skipped_rows": problems[:50],
         "command": command,

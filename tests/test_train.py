@@ -72,6 +72,10 @@ def test_train_end_to_end(tmp_path, tiny_base):
     first = scorer.score([mention] * 3)
     assert len(first) == 3 and len({s.probs for s in first}) == 1
     assert scorer.name == "model" and len(scorer.version) == 12
+    # the offsets chosen on dev are recorded and shipped in config.json
+    assert set(info["calibration"]["label_bias"]) == {"negative", "neutral", "positive"}
+    assert config_json["label_bias"] == [info["calibration"]["label_bias"][c] for c in ("negative", "neutral", "positive")]
+    assert info["calibration"]["dev_mean_after"] >= info["calibration"]["dev_mean_before"]
 
 
 def test_same_seed_same_weights(tmp_path, tiny_base):

@@ -71,6 +71,7 @@ class TransformerScorer(Scorer):
         self._model = None
         self._tokenizer = None
         self._labels: list[str] | None = None
+        self._bias: list[float] | None = None
         self._version: str | None = None
 
     @classmethod
@@ -82,6 +83,7 @@ class TransformerScorer(Scorer):
         scorer.device = str(next(model.parameters()).device)
         scorer._model, scorer._tokenizer = model, tokenizer
         scorer._labels = cls._label_order(model.config.id2label, name)
+        scorer._bias = cls._label_bias(model.config, name)
         return scorer
 
     @property
@@ -115,6 +117,7 @@ class TransformerScorer(Scorer):
             if bar:
                 hf_logging.enable_progress_bar()
         self._labels = self._label_order(model.config.id2label, where)
+        self._bias = self._label_bias(model.config, where)
         self.device = self.device or detect_device()
         model.float().to(self.device)  # weights ship in fp16; compute in fp32
         model.eval()
@@ -123,6 +126,18 @@ class TransformerScorer(Scorer):
 
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self._model, self._tokenizer = model, tokenizer
+
+    @staticmethod
+    def _label_bias(config, where: str) -> list[float] | None:
+        """Per-class logit offsets chosen on dev when the model was trained (`label_bias` in config.json)."""
+        bias = getattr(config, "label_bias", None)
+        if bias is None:
+            return None
+        if not (isinstance(bias, (list, tuple)) and len(bias) == len(LABELS)
+                and all(isinstance(b, (int, float)) for b in bias)):
+            raise ModelError(f"The model at {where!r} has a malformed label_bias {bias!r} in config.json: "
+                             f"expected {len(LABELS)} numbers. Remove it or retrain.")
+        return [float(b) for b in bias]
 
     @staticmethod
     def _label_order(id2label: dict, where: str) -> list[str]:
@@ -158,7 +173,10 @@ class TransformerScorer(Scorer):
                     max_length=self.max_length,
                     return_tensors="pt",
                 ).to(self.device)
-                p = torch.softmax(self._model(**enc).logits.float(), dim=-1).cpu().tolist()
+                logits = self._model(**enc).logits.float()
+                if self._bias is not None:
+                    logits = logits + torch.tensor(self._bias, device=logits.device)
+                p = torch.softmax(logits, dim=-1).cpu().tolist()
                 for i, row in zip(idx, p):
                     probs[i] = row
         # reorder columns from the model's label order to (negative, neutral, positive)
