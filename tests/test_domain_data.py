@@ -11,12 +11,12 @@ from biascheck.types import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ROOT / "data" / "domain"
-NEWS = DOMAIN / "news" / "news_labels.jsonl"
+NEWS = sorted((DOMAIN / "news").glob("news_*.jsonl"))  # news_labels (random), news_targeted (round 2)
 CORPUS = ROOT / "../shared/data/news/articles.jsonl"
 
 
 def news_rows() -> list[dict]:
-    return [json.loads(line) for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for f in NEWS for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_hand_written_rows_parse_and_are_balanced():
@@ -41,8 +41,9 @@ def test_second_labels_refer_to_news_rows():
 @pytest.mark.skipif(not CORPUS.is_file(), reason="needs ../shared/data/news beside the repository")
 def test_news_rows_resolve_against_the_corpus(monkeypatch):
     monkeypatch.chdir(ROOT)  # the rows name the corpus relative to the repository root
-    examples = read_examples(NEWS)  # raises on any sha1 mismatch
-    assert len(examples) == len(news_rows())
+    assert [f.name for f in NEWS] == ["news_labels.jsonl", "news_targeted.jsonl"]
+    examples = [ex for f in NEWS for ex in read_examples(f)]  # raises on any sha1 mismatch
+    assert len(examples) == len(news_rows()) == len({ex.id for ex in examples})
     split = load_split(ROOT / "data" / "splits" / "domain.json")
     parts = Counter(split.part(ex) for ex in examples)
     assert parts["test"] > 200 and parts["dev"] > 200
