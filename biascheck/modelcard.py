@@ -33,8 +33,9 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
 ## Results
 Macro-F1 averages the F1 of the three classes. "lexicon" is the VADER sentence-tone baseline on the same rows
 (it ignores the target). `labelled[test]` and `labelled[dev]` are the test and dev articles of
-`../shared/data/ukraine/labelled.jsonl` under the split, `news_labels[test]` and `news_labels[dev]` those of the
-real news rows in `data/domain/news/`; `dev_mt`/`dev_rw` are the NewsMTSC dev sets.
+`../shared/data/ukraine/labelled.jsonl` under the split; `news_labels[...]` and `news_targeted[...]` those of the
+real news rows in `data/domain/news/` (random sample, and the targeted second round: see its data card);
+`dev_mt`/`dev_rw` are the NewsMTSC dev sets.
 
 {results}
 
@@ -60,7 +61,11 @@ Dev macro-F1 per epoch (the checkpoint with the best mean is kept):
 """
 
 
-TEST_NAMES = {"labelled[test]": "Ukraine-crisis articles", "news_labels[test]": "news articles (data/domain/news)"}
+TEST_NAMES = {
+    "labelled[test]": "Ukraine-crisis articles",
+    "news_labels[test]": "news articles, random sample",
+    "news_targeted[test]": "news articles, targeted sample",
+}
 
 
 def _row(name: str, m: Metrics, lex: Metrics | None) -> str:
@@ -112,7 +117,7 @@ def _base_name(base: str | None) -> str:
 def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], baseline: Mapping[str, Evaluation],
                 data: str, previous: Mapping[str, dict] | None = None) -> str:
     tests = [name for name in reports if name.endswith("[test]")]
-    headline = " ".join(
+    headline = "\n\n".join(
         f"Held-out {TEST_NAMES.get(name, name)} ({reports[name].overall.n} rows, never trained on): macro-F1 "
         f"{reports[name].overall.macro_f1:.3f}, accuracy {reports[name].overall.accuracy:.3f}." for name in tests)
     entities = "\n\n".join(
