@@ -20,7 +20,7 @@ RowFiles = Annotated[
 ]
 SplitFile = Annotated[
     Optional[Path],
-    typer.Option("--split", help="JSON file of held-out article ids ('test', 'dev'), e.g. data/splits/ukraine.json.",
+    typer.Option("--split", help="JSON file of held-out article ids ('test', 'dev'), e.g. data/splits/domain.json.",
                  exists=True, dir_okay=False),
 ]
 

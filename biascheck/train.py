@@ -1,7 +1,7 @@
 """Fine-tune a transformer encoder as a 3-class stance classifier toward a marked target.
 
     train(["newsmtsc/train.jsonl", "ukraine/labelled.jsonl"], ["newsmtsc/dev_mt.jsonl"],
-          out="models/biascheck-stance", split="data/splits/ukraine.json")
+          out="models/biascheck-stance", split="data/splits/domain.json")
 
 A training file given as "rows.jsonl@4" is seen 4 times per epoch (to weigh up domain rows);
 "rows.jsonl@0.25" contributes a fixed quarter of its rows (to continue training from a model).
