@@ -123,9 +123,11 @@ def read_examples(path: str | Path, problems: list[str] | None = None) -> list[E
             try:
                 examples.append(parse_row(json.loads(line), source))
             except (InputError, json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
-                if problems is None:
-                    raise InputError(f"{path}:{n}: {e}") from e
-                problems.append(str(e) if isinstance(e, InputError) else f"{source}: {e}")
+                message = str(e) if isinstance(e, InputError) else f"{source}: {e}"
+                if problems is None:  # name the file in full, once
+                    raise InputError(f"{path}:{n}:{message[len(source) + 1:]}" if message.startswith(source)
+                                     else f"{path}:{n}: {message}") from e
+                problems.append(message)
     return examples
 
 

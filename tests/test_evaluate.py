@@ -126,7 +126,8 @@ def test_reference_rows_read_their_sentence_from_the_corpus(tmp_path, monkeypatc
 )
 def test_bad_reference_rows_say_what_is_wrong(tmp_path, monkeypatch, change, message):
     path = _reference_rows(tmp_path, monkeypatch, **change)
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as raised:
         read_examples(path)
+    assert str(raised.value).startswith(f"{path}:1: ") and str(raised.value).count("refs.jsonl") == 1
     problems = []
     assert read_examples(path, problems) == [] and "refs.jsonl:1" in problems[0]
