@@ -12,6 +12,11 @@ the repository (the rows carry the corpus text).
 
 `sample2` draws a second round aimed at what the first lacked (see its docstring).
 
+Reproducibility: round 1 was drawn before the targets file had `not_mentions`; with today's matcher the Russia and
+EU draws come out identical and the NATO draw differs (checked: 215 of 500 NATO rows shared), because a few
+"the Alliance for ..." mentions no longer enter the shuffle. Round 2 used the model shipped at the time
+(biascheck-stance@be817bfedbe6, in git history). The labelled rows themselves are what the repository keeps.
+
 `assemble` joins each DIR/batch_*.labels.jsonl with the candidates and writes reference rows
 (corpus, article, start, end, sha1, entity, mentions, label, confidence, sample) to data/domain/news/
 news_labels.jsonl (round 1) and news_targeted.jsonl (round 2), the second labels of both rounds to
@@ -35,14 +40,14 @@ BATCHES = 6
 HERE = Path(__file__).resolve().parents[1] / "data" / "domain" / "news"
 
 
-def sample(out: Path) -> None:
+def _corpus_mentions():
+    """Every (sentence, target) mention in the corpus with a sentence of 40 to 400 characters found verbatim in
+    its article, once per article, in corpus order."""
     from biascheck.pipeline import analyze
     from biascheck.targets import load_targets
     from biascheck.types import Article
 
     targets = load_targets()
-    rng = random.Random(2026)
-    found = defaultdict(list)
     for line in open(CORPUS, encoding="utf-8"):
         a = json.loads(line)
         text = a["text"] or ""
@@ -52,11 +57,32 @@ def sample(out: Path) -> None:
             if not 40 <= len(m.sentence) <= 400 or start < 0 or (m.sentence, m.target) in seen:
                 continue
             seen.add((m.sentence, m.target))
-            found[m.target].append({
-                "article": a["id"], "outlet": a["outlet"], "start": start, "end": start + len(m.sentence),
-                "sha1": hashlib.sha1(m.sentence.encode()).hexdigest()[:12], "sentence": m.sentence,
-                "entity": m.target, "mentions": sorted(set(m.surface)),
-            })
+            yield {"article": a["id"], "outlet": a["outlet"], "start": start, "end": start + len(m.sentence),
+                   "sha1": hashlib.sha1(m.sentence.encode()).hexdigest()[:12], "sentence": m.sentence,
+                   "entity": m.target, "mentions": sorted(set(m.surface)), "spans": m.spans}
+
+
+def _write_batches(out: Path, pool: list[dict], qc_seed: int, qc_rows: int) -> None:
+    """pool.json (with text: keep OUT outside the repository), six blind batches and a blind QC sample."""
+    for p in pool:
+        p.pop("spans", None)
+        p["ref"] = f'{p["article"]}:{p["start"]}-{p["end"]}'
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pool.json").write_text(json.dumps(pool))
+    blind = ("ref", "entity", "mentions", "sentence")
+    for k in range(BATCHES):
+        with (out / f"batch_{k + 1}.jsonl").open("w") as f:
+            f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in pool[k::BATCHES])
+    with (out / "batch_qc.jsonl").open("w") as f:
+        f.writelines(json.dumps({key: p[key] for key in blind}) + "\n"
+                     for p in random.Random(qc_seed).sample(pool, qc_rows))
+
+
+def sample(out: Path) -> None:
+    rng = random.Random(2026)
+    found = defaultdict(list)
+    for x in _corpus_mentions():
+        found[x["entity"]].append(x)
     pool = []
     for entity, quota in QUOTA.items():
         rows = found[entity]
@@ -72,16 +98,7 @@ def sample(out: Path) -> None:
             pool.append(x)
             taken += 1
     rng.shuffle(pool)
-    for p in pool:
-        p["ref"] = f'{p["article"]}:{p["start"]}-{p["end"]}'
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "pool.json").write_text(json.dumps(pool))
-    blind = ("ref", "entity", "mentions", "sentence")
-    for k in range(BATCHES):
-        with (out / f"batch_{k + 1}.jsonl").open("w") as f:
-            f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in pool[k::BATCHES])
-    with (out / "batch_qc.jsonl").open("w") as f:
-        f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in random.Random(7).sample(pool, 250))
+    _write_batches(out, pool, qc_seed=7, qc_rows=250)
     print(f"{len(pool)} candidates ({dict(Counter(p['entity'] for p in pool))}) written to {out}")
 
 
@@ -99,30 +116,13 @@ def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
     ("model-positive"; labellers judged them blind, and most are not positive); 300 EU and 300 NATO at random.
     At most 3 mentions per article.
     """
-    from biascheck.pipeline import analyze
     from biascheck.scorers.transformer import TransformerScorer
-    from biascheck.targets import load_targets
-    from biascheck.types import Article, Mention
+    from biascheck.types import Mention
 
-    targets = load_targets()
     rng = random.Random(2027)
     used = {p["sha1"] for p in json.loads((first_round / "pool.json").read_text())}
-    found = []
-    for line in open(CORPUS, encoding="utf-8"):
-        a = json.loads(line)
-        text = a["text"] or ""
-        seen = set()
-        for m in analyze(Article(a["id"], text, "news"), targets).mentions:
-            start = text.find(m.sentence)
-            if not 40 <= len(m.sentence) <= 400 or start < 0 or (m.sentence, m.target) in seen:
-                continue
-            seen.add((m.sentence, m.target))
-            sha = hashlib.sha1(m.sentence.encode()).hexdigest()[:12]
-            if sha in used or all(w in m.sentence for w in (" de ", " la ", " que ")):
-                continue
-            found.append({"article": a["id"], "outlet": a["outlet"], "start": start, "end": start + len(m.sentence),
-                          "sha1": sha, "sentence": m.sentence, "entity": m.target,
-                          "mentions": sorted(set(m.surface)), "spans": m.spans})
+    found = [x for x in _corpus_mentions()
+             if x["sha1"] not in used and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
     rng.shuffle(found)
     picked, per_article, keys = [], Counter(), set()
 
@@ -156,19 +156,8 @@ def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
             if n >= quota:
                 break
             n += x["entity"] == entity and take(x, "random")
-    for x in picked:
-        x.pop("spans")
-        x["ref"] = f'{x["article"]}:{x["start"]}-{x["end"]}'
     rng.shuffle(picked)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "pool.json").write_text(json.dumps(picked))
-    blind = ("ref", "entity", "mentions", "sentence")
-    for k in range(BATCHES):
-        with (out / f"batch_{k + 1}.jsonl").open("w") as f:
-            f.writelines(json.dumps({key: p[key] for key in blind}) + "\n" for p in picked[k::BATCHES])
-    with (out / "batch_qc.jsonl").open("w") as f:
-        f.writelines(json.dumps({key: p[key] for key in blind}) + "\n"
-                     for p in random.Random(8).sample(picked, round(len(picked) / 10)))
+    _write_batches(out, picked, qc_seed=8, qc_rows=round(len(picked) / 10))
     print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
 
 
