@@ -59,9 +59,7 @@ def calibrate_folder(folder: Path, dev_groups: Mapping[str, Sequence[Example]]) 
     """Fit offsets for a saved model on `dev_groups`, write them into its config.json, and say what changed."""
     from .scorers.transformer import TransformerScorer
 
-    scorer = TransformerScorer(folder, batch_size=128)
-    scorer.load()
-    scorer._bias = None  # fit on the raw model, whatever offsets it had
+    scorer = TransformerScorer(folder, batch_size=128, label_bias=False)  # fit on the raw logits
     bias, before, after = fit_label_bias(scorer, dev_groups)
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))

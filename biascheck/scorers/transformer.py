@@ -46,8 +46,9 @@ class TransformerScorer(Scorer):
     kind = "target stance"
 
     def __init__(self, model: str | Path, device: str | None = None, batch_size: int = 64, max_length: int = 256,
-                 quantize: bool = False):
-        """`quantize`: int8 dynamic quantization of the linear layers (CPU only; faster, slightly less accurate)."""
+                 quantize: bool = False, label_bias: bool = True):
+        """`quantize`: int8 dynamic quantization of the linear layers (CPU only; faster, slightly less accurate).
+        `label_bias=False` ignores the per-label offsets in config.json (used to fit them)."""
         self.model_spec = str(model)
         path = Path(model).expanduser()
         self.folder = path if path.exists() else None
@@ -68,6 +69,7 @@ class TransformerScorer(Scorer):
         self.batch_size = batch_size
         self.max_length = max_length
         self.quantize = quantize
+        self.use_label_bias = label_bias
         self._model = None
         self._tokenizer = None
         self._labels: list[str] | None = None
@@ -117,7 +119,7 @@ class TransformerScorer(Scorer):
             if bar:
                 hf_logging.enable_progress_bar()
         self._labels = self._label_order(model.config.id2label, where)
-        self._bias = self._label_bias(model.config, where)
+        self._bias = self._label_bias(model.config, where) if self.use_label_bias else None
         self.device = self.device or detect_device()
         model.float().to(self.device)  # weights ship in fp16; compute in fp32
         model.eval()
