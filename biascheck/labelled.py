@@ -119,14 +119,13 @@ def read_examples(path: str | Path, problems: list[str] | None = None) -> list[E
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
-            source = f"{path.name}:{n}"
+            source = f"{path}:{n}"
             try:
                 examples.append(parse_row(json.loads(line), source))
             except (InputError, json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
                 message = str(e) if isinstance(e, InputError) else f"{source}: {e}"
-                if problems is None:  # name the file in full, once
-                    raise InputError(f"{path}:{n}:{message[len(source) + 1:]}" if message.startswith(source)
-                                     else f"{path}:{n}: {message}") from e
+                if problems is None:
+                    raise InputError(message) from e
                 problems.append(message)
     return examples
 

@@ -23,12 +23,16 @@ SEED = 13
 SHARE = 0.10
 
 
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def rows() -> list[dict]:
     out = []
     for path in sorted(DOMAIN.glob("*.jsonl")):
         if path == SECOND:
             continue
-        out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out += _read(path)
     return out
 
 
@@ -50,18 +54,10 @@ def cohen_kappa(a: list[str], b: list[str]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def _read(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def agree(news: bool = False) -> None:
     first_rows = [r for f in sorted((DOMAIN / "news").glob("news_*.jsonl")) for r in _read(f)] if news else rows()
     first = {r["id"]: r["label"] for r in first_rows}
-    second = {}
-    for line in (DOMAIN / "news" / "second_labels.jsonl" if news else SECOND).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            second[r["id"]] = r["label"]
+    second = {r["id"]: r["label"] for r in _read(DOMAIN / "news" / "second_labels.jsonl" if news else SECOND)}
     ids = sorted(i for i in second if i in first)
     a, b = [first[i] for i in ids], [second[i] for i in ids]
     raw = sum(x == y for x, y in zip(a, b)) / len(ids)

@@ -82,6 +82,7 @@ class TransformerScorer(Scorer):
         scorer = cls.__new__(cls)
         scorer.model_spec, scorer.folder, scorer.name = name, None, name
         scorer.batch_size, scorer.max_length, scorer._version, scorer.quantize = batch_size, 256, "unsaved", False
+        scorer.use_label_bias = True
         scorer.device = str(next(model.parameters()).device)
         scorer._model, scorer._tokenizer = model, tokenizer
         scorer._labels = cls._label_order(model.config.id2label, name)
