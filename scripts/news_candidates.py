@@ -2,7 +2,8 @@
 
     python scripts/news_candidates.py sample .carry/label     # round 1 candidates, text included, for labellers
     python scripts/news_candidates.py sample2 .carry/label2   # round 2 (foreign policy, likely positives)
-    python scripts/news_candidates.py assemble .carry/label .carry/label2   # labels -> data/domain/news (no text)
+    python scripts/news_candidates.py sample3 .carry/label3   # round 3 (support and praise cues), training articles
+    python scripts/news_candidates.py assemble .carry/label .carry/label2 .carry/label3   # -> data/domain/news
 
 `sample` reads ../shared/data/news/articles.jsonl, runs biascheck's own cleaning, sentence splitting and
 target matching, and draws (sentence, target) pairs with fixed seeds: 1,300 Russia, 700 EU and 500 NATO
@@ -10,16 +11,19 @@ mentions, at most 2 per article and a capped number per outlet, 40 to 400 charac
 labelling batches and a blind 10% second-labelling sample (250 rows) to OUT_DIR, which must stay outside
 the repository (the rows carry the corpus text).
 
-`sample2` draws a second round aimed at what the first lacked (see its docstring).
+`sample2` draws a second round aimed at what the first lacked, `sample3` a third aimed at positive portrayals from
+training articles only (see their docstrings).
 
 Reproducibility: round 1 was drawn before the targets file had `not_mentions`; with today's matcher the Russia and
 EU draws come out identical and the NATO draw differs (checked: 215 of 500 NATO rows shared), because a few
 "the Alliance for ..." mentions no longer enter the shuffle. Round 2 used the model shipped at the time
-(biascheck-stance@be817bfedbe6, in git history). The labelled rows themselves are what the repository keeps.
+(biascheck-stance@be817bfedbe6, in git history), round 3 biascheck-stance@a3c73de89504. The labelled rows themselves
+are what the repository keeps.
 
 `assemble` joins each DIR/batch_*.labels.jsonl with the candidates and writes reference rows
 (corpus, article, start, end, sha1, entity, mentions, label, confidence, sample) to data/domain/news/
-news_labels.jsonl (round 1) and news_targeted.jsonl (round 2), the second labels of both rounds to
+news_labels.jsonl (round 1), news_targeted.jsonl (round 2) and news_support.jsonl (round 3), the second labels of
+all rounds to
 data/domain/news/second_labels.jsonl, and the split by article to data/splits/domain.json. Training reads the sentences back from the
 corpus (biascheck.labelled.resolve_reference).
 """
@@ -161,6 +165,68 @@ def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
     print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
 
 
+SUPPORT = re.compile(
+    r"\b(support\w*|back(ed|ing|s)?|prais\w+|hail\w*|welcom\w+|thank\w*|partner\w*|cooperat\w+|co-operat\w+|"
+    r"ally|allies|allied|alliance|friend\w*|solidarity|unity|united|help\w*|aid|assist\w*|commend\w*|applaud\w*|"
+    r"success\w*|protect\w*|defend\w*|peace\w*|grateful|admir\w+|respect\w*|trust\w*|join\w*|rall(y|ied|ies)|"
+    r"victim\w*|sympath\w+|condolence\w*|mourn\w*|killed|attack(ed|s)? on|relief|donat\w+|reliable|important|"
+    r"benefit\w*|deal|agreement|progress|achiev\w+|stabil\w+|secur\w+)\b", re.I)
+
+
+def sample3(out: Path, earlier: tuple[Path, ...] = (Path(".carry/label"), Path(".carry/label2"))) -> None:
+    """Round 3, aimed at positive portrayals, from training articles only (the news dev and test rows of rounds 1
+    and 2 stay as they were).
+
+    From mentions whose sentence was in neither earlier round, in articles outside the news dev and test split:
+    1,000 whose sentence has a support, praise, cooperation, sympathy or success cue (SUPPORT; 450 Russia, 300 EU,
+    250 NATO: "cue"), and the 800 that the shipped model (biascheck-stance@a3c73de89504) found most likely positive
+    among 15,000 random ones ("model-positive"). At most 3 mentions per article. Labellers judge them blind.
+    """
+    from biascheck.scorers.transformer import TransformerScorer
+    from biascheck.types import Mention
+
+    rng = random.Random(2028)
+    used = {p["sha1"] for d in earlier for p in json.loads((d / "pool.json").read_text())}
+    held_out = {a for part in news_split(set(_article_ids())).values() for a in part}
+    found = [x for x in _corpus_mentions()
+             if x["sha1"] not in used and f"news/{x['article']}" not in held_out
+             and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
+    rng.shuffle(found)
+    picked, per_article, keys = [], Counter(), set()
+
+    def take(x: dict, stratum: str) -> bool:
+        key = (x["sha1"], x["entity"])
+        if key in keys or per_article[x["article"]] >= 3:
+            return False
+        keys.add(key)
+        per_article[x["article"]] += 1
+        picked.append({**x, "stratum": stratum})
+        return True
+
+    for entity, quota in {"Russia": 450, "EU": 300, "NATO": 250}.items():
+        n = 0
+        for x in found:
+            if n >= quota:
+                break
+            n += x["entity"] == entity and bool(SUPPORT.search(x["sentence"])) and take(x, "cue")
+    subset = [x for x in found[:15000] if (x["sha1"], x["entity"]) not in keys]
+    scorer = TransformerScorer(Path(__file__).resolve().parents[1] / "models" / "biascheck-stance")
+    probs = [s.probs for s in scorer.score(
+        Mention(x["article"], 0, x["sentence"], x["entity"], tuple(map(tuple, x["spans"]))) for x in subset)]
+    n = 0
+    for i in sorted(range(len(subset)), key=lambda i: -probs[i][2]):
+        if n >= 800:
+            break
+        n += take(subset[i], "model-positive")
+    rng.shuffle(picked)
+    _write_batches(out, picked, qc_seed=9, qc_rows=round(len(picked) / 10))
+    print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
+
+
+def _article_ids() -> list[str]:
+    return [json.loads(line)["id"] for line in open(CORPUS, encoding="utf-8")]
+
+
 def _labels(path: Path) -> dict[tuple[str, str], dict]:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return {(r["ref"], r["entity"]): r for r in rows}
@@ -188,8 +254,9 @@ def news_split(articles: set[str]) -> dict[str, list[str]]:
 
 
 def assemble(*outs: Path) -> None:
-    """One file per round: news_labels.jsonl (round 1, a random sample: unbiased to measure on) and
-    news_targeted.jsonl (round 2, drawn with the help of a model: training, and a biased second check)."""
+    """One file per round: news_labels.jsonl (round 1, a random sample: unbiased to measure on),
+    news_targeted.jsonl (round 2, drawn with the help of a model: training, and a biased second check) and
+    news_support.jsonl (round 3, support and praise cues, training articles only)."""
     from biascheck.targets import load_targets
 
     targets = load_targets()
@@ -197,7 +264,7 @@ def assemble(*outs: Path) -> None:
     split = json.loads((HERE.parents[1] / "splits" / "ukraine.json").read_text())
     tests, devs, articles, report = [], [], set(), []
     second_rows = []
-    for out, name in zip(outs, ("news_labels.jsonl", "news_targeted.jsonl")):
+    for out, name in zip(outs, ("news_labels.jsonl", "news_targeted.jsonl", "news_support.jsonl")):
         pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
         first = {}
         for k in range(BATCHES):
@@ -236,8 +303,8 @@ def assemble(*outs: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] in ("sample", "sample2"):
-        {"sample": sample, "sample2": sample2}[sys.argv[1]](Path(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] in ("sample", "sample2", "sample3"):
+        {"sample": sample, "sample2": sample2, "sample3": sample3}[sys.argv[1]](Path(sys.argv[2]))
     elif len(sys.argv) >= 3 and sys.argv[1] == "assemble":
         assemble(*map(Path, sys.argv[2:]))
     else:
