@@ -1,6 +1,7 @@
 """Second-annotator check for the domain set in data/domain/.
 
     python scripts/domain_agreement.py sample OUT.jsonl   # a blind 10% sample (no labels), fixed seed
+    python scripts/domain_agreement.py sample OUT.jsonl 'contrast_*.jsonl'   # the same, of later files only
     python scripts/domain_agreement.py agree              # raw agreement and Cohen's kappa
     python scripts/domain_agreement.py agree news         # the same for the real news rows (data/domain/news/)
 
@@ -27,17 +28,18 @@ def _read(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def rows() -> list[dict]:
+def rows(pattern: str = "*.jsonl") -> list[dict]:
     out = []
-    for path in sorted(DOMAIN.glob("*.jsonl")):
+    for path in sorted(DOMAIN.glob(pattern)):
         if path == SECOND:
             continue
         out += _read(path)
     return out
 
 
-def sample(out: Path) -> None:
-    all_rows = sorted(rows(), key=lambda r: r["id"])
+def sample(out: Path, pattern: str = "*.jsonl") -> None:
+    """The first sample (315 rows) was drawn over the files of the time; files added later get their own sample."""
+    all_rows = sorted(rows(pattern), key=lambda r: r["id"])
     picked = random.Random(SEED).sample(all_rows, round(len(all_rows) * SHARE))
     with out.open("w", encoding="utf-8") as f:
         for r in sorted(picked, key=lambda r: r["id"]):
@@ -70,8 +72,8 @@ def agree(news: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "sample" and len(sys.argv) == 3:
-        sample(Path(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "sample":
+        sample(Path(sys.argv[2]), *sys.argv[3:])
     elif sys.argv[1:] in (["agree"], ["agree", "news"]):
         agree(news=sys.argv[2:] == ["news"])
     else:
