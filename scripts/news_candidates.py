@@ -82,6 +82,55 @@ def _write_batches(out: Path, pool: list[dict], qc_seed: int, qc_rows: int) -> N
                      for p in random.Random(qc_seed).sample(pool, qc_rows))
 
 
+class _Draw:
+    """Picks mentions into a round: each (sentence, entity) once, at most 3 per article, tagged with a stratum."""
+
+    def __init__(self) -> None:
+        self.picked: list[dict] = []
+        self.keys: set[tuple[str, str]] = set()
+        self.per_article: Counter = Counter()
+
+    def take(self, x: dict, stratum: str) -> bool:
+        key = (x["sha1"], x["entity"])
+        if key in self.keys or self.per_article[x["article"]] >= 3:
+            return False
+        self.keys.add(key)
+        self.per_article[x["article"]] += 1
+        self.picked.append({**x, "stratum": stratum})
+        return True
+
+    def quota(self, found: list[dict], quotas: dict[str, int], stratum: str, pattern: re.Pattern | None = None):
+        """Up to quotas[entity] mentions per entity, in `found` order, whose sentence matches `pattern` if given."""
+        for entity, quota in quotas.items():
+            n = 0
+            for x in found:
+                if n >= quota:
+                    break
+                n += x["entity"] == entity and (pattern is None or bool(pattern.search(x["sentence"]))) \
+                    and self.take(x, stratum)
+
+    def most_positive(self, pool: list[dict], count: int) -> None:
+        """The `count` mentions of `pool` (not yet picked) that the shipped model finds most likely positive."""
+        from biascheck.scorers.transformer import TransformerScorer
+        from biascheck.types import Mention
+
+        subset = [x for x in pool if (x["sha1"], x["entity"]) not in self.keys]
+        scorer = TransformerScorer(Path(__file__).resolve().parents[1] / "models" / "biascheck-stance")
+        probs = [s.probs for s in scorer.score(
+            Mention(x["article"], 0, x["sentence"], x["entity"], tuple(map(tuple, x["spans"]))) for x in subset)]
+        n = 0
+        for i in sorted(range(len(subset)), key=lambda i: -probs[i][2]):
+            if n >= count:
+                break
+            n += self.take(subset[i], "model-positive")
+
+    def write(self, out: Path, rng: random.Random, qc_seed: int) -> None:
+        rng.shuffle(self.picked)
+        _write_batches(out, self.picked, qc_seed=qc_seed, qc_rows=round(len(self.picked) / 10))
+        strata = dict(Counter((p["stratum"], p["entity"]) for p in self.picked))
+        print(f"{len(self.picked)} candidates ({strata}) written to {out}")
+
+
 def sample(out: Path) -> None:
     rng = random.Random(2026)
     found = defaultdict(list)
@@ -120,49 +169,16 @@ def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
     ("model-positive"; labellers judged them blind, and most are not positive); 300 EU and 300 NATO at random.
     At most 3 mentions per article.
     """
-    from biascheck.scorers.transformer import TransformerScorer
-    from biascheck.types import Mention
-
     rng = random.Random(2027)
     used = {p["sha1"] for p in json.loads((first_round / "pool.json").read_text())}
     found = [x for x in _corpus_mentions()
              if x["sha1"] not in used and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
     rng.shuffle(found)
-    picked, per_article, keys = [], Counter(), set()
-
-    def take(x: dict, stratum: str) -> bool:
-        key = (x["sha1"], x["entity"])
-        if key in keys or per_article[x["article"]] >= 3:
-            return False
-        keys.add(key)
-        per_article[x["article"]] += 1
-        picked.append({**x, "stratum": stratum})
-        return True
-
-    for entity, quota in {"Russia": 600, "EU": 300, "NATO": 300}.items():
-        n = 0
-        for x in found:
-            if n >= quota:
-                break
-            n += x["entity"] == entity and bool(FOREIGN_POLICY.search(x["sentence"])) and take(x, "foreign-policy")
-    subset = [x for x in found[:12000] if (x["sha1"], x["entity"]) not in keys]
-    scorer = TransformerScorer(Path(__file__).resolve().parents[1] / "models" / "biascheck-stance")
-    probs = [s.probs for s in scorer.score(
-        Mention(x["article"], 0, x["sentence"], x["entity"], tuple(map(tuple, x["spans"]))) for x in subset)]
-    n = 0
-    for i in sorted(range(len(subset)), key=lambda i: -probs[i][2]):
-        if n >= 1200:
-            break
-        n += take(subset[i], "model-positive")
-    for entity, quota in {"EU": 300, "NATO": 300}.items():
-        n = 0
-        for x in found:
-            if n >= quota:
-                break
-            n += x["entity"] == entity and take(x, "random")
-    rng.shuffle(picked)
-    _write_batches(out, picked, qc_seed=8, qc_rows=round(len(picked) / 10))
-    print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
+    draw = _Draw()
+    draw.quota(found, {"Russia": 600, "EU": 300, "NATO": 300}, "foreign-policy", FOREIGN_POLICY)
+    draw.most_positive(found[:12000], 1200)
+    draw.quota(found, {"EU": 300, "NATO": 300}, "random")
+    draw.write(out, rng, qc_seed=8)
 
 
 SUPPORT = re.compile(
@@ -182,9 +198,6 @@ def sample3(out: Path, earlier: tuple[Path, ...] = (Path(".carry/label"), Path("
     250 NATO: "cue"), and the 800 that the shipped model (biascheck-stance@a3c73de89504) found most likely positive
     among 15,000 random ones ("model-positive"). At most 3 mentions per article. Labellers judge them blind.
     """
-    from biascheck.scorers.transformer import TransformerScorer
-    from biascheck.types import Mention
-
     rng = random.Random(2028)
     used = {p["sha1"] for d in earlier for p in json.loads((d / "pool.json").read_text())}
     held_out = {a for part in news_split(set(_article_ids())).values() for a in part}
@@ -192,35 +205,10 @@ def sample3(out: Path, earlier: tuple[Path, ...] = (Path(".carry/label"), Path("
              if x["sha1"] not in used and f"news/{x['article']}" not in held_out
              and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
     rng.shuffle(found)
-    picked, per_article, keys = [], Counter(), set()
-
-    def take(x: dict, stratum: str) -> bool:
-        key = (x["sha1"], x["entity"])
-        if key in keys or per_article[x["article"]] >= 3:
-            return False
-        keys.add(key)
-        per_article[x["article"]] += 1
-        picked.append({**x, "stratum": stratum})
-        return True
-
-    for entity, quota in {"Russia": 450, "EU": 300, "NATO": 250}.items():
-        n = 0
-        for x in found:
-            if n >= quota:
-                break
-            n += x["entity"] == entity and bool(SUPPORT.search(x["sentence"])) and take(x, "cue")
-    subset = [x for x in found[:15000] if (x["sha1"], x["entity"]) not in keys]
-    scorer = TransformerScorer(Path(__file__).resolve().parents[1] / "models" / "biascheck-stance")
-    probs = [s.probs for s in scorer.score(
-        Mention(x["article"], 0, x["sentence"], x["entity"], tuple(map(tuple, x["spans"]))) for x in subset)]
-    n = 0
-    for i in sorted(range(len(subset)), key=lambda i: -probs[i][2]):
-        if n >= 800:
-            break
-        n += take(subset[i], "model-positive")
-    rng.shuffle(picked)
-    _write_batches(out, picked, qc_seed=9, qc_rows=round(len(picked) / 10))
-    print(f"{len(picked)} candidates ({dict(Counter((p['stratum'], p['entity']) for p in picked))}) written to {out}")
+    draw = _Draw()
+    draw.quota(found, {"Russia": 450, "EU": 300, "NATO": 250}, "cue", SUPPORT)
+    draw.most_positive(found[:15000], 800)
+    draw.write(out, rng, qc_seed=9)
 
 
 def _article_ids() -> list[str]:
@@ -262,7 +250,7 @@ def assemble(*outs: Path) -> None:
     targets = load_targets()
     HERE.mkdir(parents=True, exist_ok=True)
     split = json.loads((HERE.parents[1] / "splits" / "ukraine.json").read_text())
-    tests, devs, articles, report = [], [], set(), []
+    articles, report = set(), []
     second_rows = []
     for out, name in zip(outs, ("news_labels.jsonl", "news_targeted.jsonl", "news_support.jsonl")):
         pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
