@@ -63,7 +63,7 @@ def calibrate_folder(folder: Path, dev_groups: Mapping[str, Sequence[Example]]) 
     bias, before, after = fit_label_bias(scorer, dev_groups)
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
-    order = [str(config["id2label"][str(i)]).lower() for i in range(len(LABELS))]
+    order = TransformerScorer._label_order(config["id2label"], str(folder))  # the model's own label order
     config["label_bias"] = [bias[LABELS.index(label)] for label in order]
     config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return {"label_bias": dict(zip(LABELS, bias)), "dev_mean_before": round(before, 4), "dev_mean_after": round(after, 4)}

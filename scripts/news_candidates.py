@@ -172,7 +172,7 @@ def sample2(out: Path, first_round: Path = Path(".carry/label")) -> None:
     rng = random.Random(2027)
     used = {p["sha1"] for p in json.loads((first_round / "pool.json").read_text())}
     found = [x for x in _corpus_mentions()
-             if x["sha1"] not in used and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
+             if x["sha1"] not in used and not _spanish(x["sentence"])]
     rng.shuffle(found)
     draw = _Draw()
     draw.quota(found, {"Russia": 600, "EU": 300, "NATO": 300}, "foreign-policy", FOREIGN_POLICY)
@@ -200,19 +200,13 @@ def sample3(out: Path, earlier: tuple[Path, ...] = (Path(".carry/label"), Path("
     """
     rng = random.Random(2028)
     used = {p["sha1"] for d in earlier for p in json.loads((d / "pool.json").read_text())}
-    held_out = {a for part in news_split(set(_article_ids())).values() for a in part}
     found = [x for x in _corpus_mentions()
-             if x["sha1"] not in used and f"news/{x['article']}" not in held_out
-             and not all(w in x["sentence"] for w in (" de ", " la ", " que "))]
+             if x["sha1"] not in used and _news_bucket(x["article"]) >= 20 and not _spanish(x["sentence"])]
     rng.shuffle(found)
     draw = _Draw()
     draw.quota(found, {"Russia": 450, "EU": 300, "NATO": 250}, "cue", SUPPORT)
     draw.most_positive(found[:15000], 800)
     draw.write(out, rng, qc_seed=9)
-
-
-def _article_ids() -> list[str]:
-    return [json.loads(line)["id"] for line in open(CORPUS, encoding="utf-8")]
 
 
 def _labels(path: Path) -> dict[tuple[str, str], dict]:
@@ -226,16 +220,25 @@ def _still_a_mention(p: dict, targets) -> bool:
     from biascheck.targets import find_mentions
     from biascheck.types import Sentence
 
-    spanish = all(w in p["sentence"] for w in (" de ", " la ", " que "))
     found = {m.target for m in find_mentions(Sentence(p["article"], 0, p["sentence"]), targets)}
-    return p["entity"] in found and not spanish
+    return p["entity"] in found and not _spanish(p["sentence"])
+
+
+def _spanish(sentence: str) -> bool:
+    """A Spanish sentence, where "EU" is Estados Unidos (a crude test that held on this corpus)."""
+    return all(w in sentence for w in (" de ", " la ", " que "))
+
+
+def _news_bucket(article: str) -> int:
+    """sha1('news:' + id) % 100: < 10 is a test article, < 20 a dev article, the rest train."""
+    return int(hashlib.sha1(f"news:{article}".encode()).hexdigest(), 16) % 100
 
 
 def news_split(articles: set[str]) -> dict[str, list[str]]:
     """Held-out news articles: sha1('news:' + id) % 100 < 10 -> test, < 20 -> dev (fixed, by article)."""
     parts: dict[str, list[str]] = {"test": [], "dev": []}
     for a in sorted(articles):
-        h = int(hashlib.sha1(f"news:{a}".encode()).hexdigest(), 16) % 100
+        h = _news_bucket(a)
         if h < 20:
             parts["test" if h < 10 else "dev"].append(f"news/{a}")
     return parts
