@@ -94,6 +94,14 @@ def train(
     class_weights: Annotated[bool, typer.Option(help="Weigh the loss by inverse label frequency.")] = False,
     calibrate: Annotated[bool, typer.Option(help="After training, pick per-class logit offsets that raise the mean "
                                                  "dev macro-F1 (stored in config.json as label_bias).")] = True,
+    teacher: Annotated[Optional[list[Path]], typer.Option(
+        help="A trained model folder (repeatable) whose probabilities, averaged over all teachers, the new model "
+        "also learns from (distillation: one model that behaves like the ensemble).", file_okay=False)] = None,
+    transfer: Annotated[Optional[list[str]], typer.Option(
+        help="JSONL file of unlabelled rows (repeatable; FILE@N as for training files) that learn from the "
+        "teachers only. Needs --teacher.")] = None,
+    distill: Annotated[float, typer.Option(help="Weight of the teachers' probabilities in the loss (0 to 1).",
+                                           min=0.0, max=1.0)] = 0.5,
     previous: Annotated[Optional[str], typer.Option(help="A model to show beside the new one in the model card.")] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda or mps. Default: detect.")] = None,
     threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default; 1 is fastest on a "
@@ -106,7 +114,9 @@ def train(
     from .train import train as run_training
 
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
-                         class_weights=class_weights, threads=threads, calibrate=calibrate)
+                         class_weights=class_weights, threads=threads, calibrate=calibrate,
+                         teachers=tuple(str(t) for t in teacher or ()), distill=distill,
+                         transfer=tuple(transfer or ()))
     args = ["biascheck", "train", *files, *[a for d in dev for a in ("--dev", str(d))], "--out", str(out)]
     args += ["--split", str(split)] if split else []
     args += ["--base", base] if base else []
@@ -114,6 +124,9 @@ def train(
              "--max-length", str(max_length)]
     args += ["--class-weights"] if class_weights else []
     args += [] if calibrate else ["--no-calibrate"]
+    args += [a for t in teacher or () for a in ("--teacher", str(t))]
+    args += [a for t in transfer or () for a in ("--transfer", t)]
+    args += ["--distill", f"{distill:g}"] if teacher else []
     args += ["--threads", str(threads)] if threads else []
     args += ["--device", device] if device else []
     command = " ".join(shlex.quote(a) for a in args)

@@ -29,7 +29,7 @@ class Example:
     id: str
     sentence: str
     spans: tuple[tuple[int, int], ...]
-    label: str
+    label: str  # "" on an unlabelled row (read with labelled=False: a transfer row for distillation)
     entity: str | None = None  # set on domain rows (Russia, NATO, EU, ...)
     source: str = ""  # "file.jsonl:12"
 
@@ -83,15 +83,19 @@ def resolve_reference(row: dict, source: str) -> str:
     return sentence
 
 
-def parse_row(row: dict, source: str) -> Example:
-    """One JSON object -> Example; raises InputError naming the row and what is wrong."""
+def parse_row(row: dict, source: str, labelled: bool = True) -> Example:
+    """One JSON object -> Example; raises InputError naming the row and what is wrong.
+
+    With labelled=False the label is not read (the Example's label is "")."""
     if "corpus" in row and "sentence" not in row:
         row = {**row, "sentence": resolve_reference(row, source)}
     sentence = row.get("sentence")
     label = row.get("label")
     if not isinstance(sentence, str) or not sentence:
         raise InputError(f"{source}: no 'sentence' text")
-    if label not in LABELS:
+    if not labelled:
+        label = ""
+    elif label not in LABELS:
         raise InputError(f"{source}: label {label!r} is not one of {', '.join(LABELS)}")
     if "mentions" in row:
         spans = find_spans(sentence, row["mentions"] or [])
@@ -109,8 +113,9 @@ def parse_row(row: dict, source: str) -> Example:
     return Example(ident, sentence, tuple(spans), label, row.get("entity"), source)
 
 
-def read_examples(path: str | Path, problems: list[str] | None = None) -> list[Example]:
-    """Read one JSONL file. Bad rows are skipped and described in `problems` when given, else raised."""
+def read_examples(path: str | Path, problems: list[str] | None = None, labelled: bool = True) -> list[Example]:
+    """Read one JSONL file. Bad rows are skipped and described in `problems` when given, else raised.
+    labelled=False reads rows without labels (see parse_row)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file. Give a JSONL file of labelled rows.")
@@ -121,7 +126,7 @@ def read_examples(path: str | Path, problems: list[str] | None = None) -> list[E
                 continue
             source = f"{path}:{n}"
             try:
-                examples.append(parse_row(json.loads(line), source))
+                examples.append(parse_row(json.loads(line), source, labelled))
             except (InputError, json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
                 message = str(e) if isinstance(e, InputError) else f"{source}: {e}"
                 if problems is None:

@@ -27,6 +27,9 @@ from .modelcard import write_model_card
 from .types import LABELS
 
 
+IGNORE = -100  # the label index of an unlabelled transfer row: no gold loss (CrossEntropyLoss's ignore_index)
+
+
 def default_base() -> str:
     """all-MiniLM-L6-v2, shipped as a Python package (no download)."""
     try:
@@ -50,6 +53,9 @@ class TrainConfig:
     weight_decay: float = 0.01
     label_smoothing: float = 0.0
     calibrate: bool = True  # fit per-class logit offsets on the dev rows (biascheck.calibrate)
+    teachers: tuple[str, ...] = ()  # model folders whose mean probabilities are soft targets (biascheck.distill)
+    transfer: tuple[str, ...] = ()  # unlabelled rows (FILE or FILE@N) that learn from the teachers only
+    distill: float = 0.5  # weight of the soft targets in the loss when teachers are given
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,13 @@ def _batches(items: list, size: int, rng: random.Random) -> list[list]:
     return batches
 
 
-def prepare(tokenizer, examples: Sequence[Example], max_length: int) -> list[tuple[list[int], int]]:
+def prepare(tokenizer, examples: Sequence[Example], max_length: int,
+            soft: Sequence[Sequence[float]] | None = None) -> list[tuple[list[int], int, Sequence[float] | None]]:
+    """(token ids, gold label index, soft target or None) per example."""
     texts = [mark(ex.sentence, ex.spans) for ex in examples]
     ids = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-    return [(i, LABELS.index(ex.label)) for i, ex in zip(ids, examples)]
+    soft = soft or [None] * len(examples)
+    return [(i, LABELS.index(ex.label) if ex.label else IGNORE, s) for i, ex, s in zip(ids, examples, soft)]
 
 
 def load_base(base: str, seed: int):
@@ -170,19 +179,32 @@ def train(
         raise InputError("No training rows left: give JSONL files of labelled rows.")
     if not dev_groups:
         raise InputError("No dev rows: give --dev files (or a split with dev articles) to choose the checkpoint on.")
+    if config.transfer and not config.teachers:
+        raise InputError("--transfer rows have no labels: they need --teacher models to learn from.")
     if config.threads:
         torch.set_num_threads(config.threads)
+    for spec in config.transfer:
+        path, times = weighted(spec)
+        rows = read_examples(path, problems, labelled=False)
+        train_rows += repeat(select(rows, load_split(split), "train") if split else rows, times)
     tokenizer, model = load_base(base, config.seed)
     device = device or detect_device()
     model.to(device)
-    data = prepare(tokenizer, train_rows, config.max_length)
+    soft = None
+    if config.teachers:
+        from .distill import teacher_probs
+
+        if progress:
+            print(f"soft targets: {len(config.teachers)} teacher model(s) on {len(train_rows)} rows", flush=True)
+        soft = teacher_probs(config.teachers, train_rows, device=device)
+    data = prepare(tokenizer, train_rows, config.max_length, soft)
     rng = random.Random(config.seed)
     steps = config.epochs * -(-len(data) // config.batch_size)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimizer, int(config.warmup * steps), steps)
     weight = None
     if config.class_weights:
-        counts = torch.bincount(torch.tensor([y for _, y in data]), minlength=len(LABELS)).float()
+        counts = torch.bincount(torch.tensor([y for _, y, _ in data if y != IGNORE]), minlength=len(LABELS)).float()
         weight = (counts.sum() / (len(LABELS) * counts.clamp(min=1))).to(device)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=config.label_smoothing)
     pad = tokenizer.pad_token_id or 0
@@ -193,11 +215,20 @@ def train(
         model.train()
         total, seen = 0.0, 0
         for batch in _batches(data, config.batch_size, rng):
-            width = max(len(ids) for ids, _ in batch)
-            input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch], device=device)
-            mask = (torch.arange(width, device=device)[None, :] < torch.tensor([len(i) for i, _ in batch], device=device)[:, None]).long()
-            labels = torch.tensor([y for _, y in batch], device=device)
-            loss = loss_fn(model(input_ids=input_ids, attention_mask=mask).logits, labels)
+            width = max(len(ids) for ids, _, _ in batch)
+            input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _, _ in batch], device=device)
+            mask = (torch.arange(width, device=device)[None, :] < torch.tensor([len(i) for i, _, _ in batch], device=device)[:, None]).long()
+            labels = torch.tensor([y for _, y, _ in batch], device=device)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            gold = labels != IGNORE
+            if gold.all():
+                loss = loss_fn(logits, labels)
+            else:  # transfer rows in the batch: gold loss on the labelled rows only
+                loss = loss_fn(logits[gold], labels[gold]) if gold.any() else logits.sum() * 0.0
+            if soft is not None:  # distillation: cross-entropy against the teachers' mean probabilities
+                targets = torch.tensor([s for _, _, s in batch], device=device)
+                soft_loss = -(targets * torch.log_softmax(logits, dim=-1)).sum(dim=-1).mean()
+                loss = (1 - config.distill) * loss + config.distill * soft_loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()

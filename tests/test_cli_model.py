@@ -45,3 +45,19 @@ def test_train_command(tmp_path, tiny_base):  # noqa: F811
     card = (out / "README.md").read_text()
     assert "biascheck train" in card and "lexicon" in card
     assert json.loads((out / "training.json").read_text())["train_rows"] == 24
+
+
+def test_train_command_with_a_teacher(tmp_path, tiny_base, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write_rows(tmp_path / "rows.jsonl", rows(12))
+    common = ["--dev", str(path), "--base", str(tiny_base), "--epochs", "1", "--lr", "1e-3", "--batch-size", "4",
+              "--device", "cpu"]
+    assert runner.invoke(app, ["train", str(path), "--out", str(tmp_path / "teacher"), *common]).exit_code == 0
+    result = runner.invoke(app, ["train", str(path), "--out", str(tmp_path / "student"), "--teacher",
+                                 str(tmp_path / "teacher"), "--distill", "0.8", *common])
+    assert result.exit_code == 0, result.output
+    command = json.loads((tmp_path / "student" / "training.json").read_text())["command"]
+    assert f"--teacher {tmp_path / 'teacher'} --distill 0.8" in command
+    missing = runner.invoke(app, ["train", str(path), "--out", str(tmp_path / "s2"), "--teacher",
+                                  str(tmp_path / "nowhere"), *common])
+    assert missing.exit_code != 0 and "Traceback" not in missing.output

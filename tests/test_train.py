@@ -85,3 +85,61 @@ def test_same_seed_same_weights(tmp_path, tiny_base):
     a = train([train_file], [train_file], tmp_path / "a", **kwargs)
     b = train([train_file], [train_file], tmp_path / "b", **kwargs)
     assert (a.out / "model.safetensors").read_bytes() == (b.out / "model.safetensors").read_bytes()
+
+
+def test_distillation_learns_from_the_teachers_mean(tmp_path, tiny_base, monkeypatch):
+    from biascheck.distill import cache_dir, teacher_probs
+    from biascheck.labelled import read_examples
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    train_file = write_rows(tmp_path / "train.jsonl", rows(12))
+    kwargs = dict(base=str(tiny_base), device="cpu", progress=False)
+    teachers = [train([train_file], [train_file], tmp_path / f"t{seed}",
+                      config=TrainConfig(epochs=1, lr=1e-3, batch_size=4, seed=seed), **kwargs).out
+                for seed in (1, 2)]
+    examples = read_examples(train_file)
+    mean = teacher_probs(teachers, examples)
+    each = [teacher_probs([t], examples) for t in teachers]
+    assert all(abs(m[k] - (a[k] + b[k]) / 2) < 2e-4 for m, a, b in zip(mean, *each) for k in range(3))
+    assert all(abs(sum(m) - 1) < 1e-3 for m in mean)
+    assert len(list(cache_dir().glob("*.json"))) == 2  # one cache file per teacher
+
+    # a cached run trains the same student as a fresh one, and the soft targets change what it learns
+    config = TrainConfig(epochs=1, lr=1e-3, batch_size=4, seed=3, teachers=tuple(map(str, teachers)), distill=0.7)
+    a = train([train_file], [train_file], tmp_path / "a", config=config, **kwargs)
+    for f in cache_dir().glob("*.json"):
+        f.unlink()
+    b = train([train_file], [train_file], tmp_path / "b", config=config, **kwargs)
+    plain = train([train_file], [train_file], tmp_path / "plain",
+                  config=TrainConfig(epochs=1, lr=1e-3, batch_size=4, seed=3), **kwargs)
+    weights = [(m.out / "model.safetensors").read_bytes() for m in (a, b, plain)]
+    assert weights[0] == weights[1] != weights[2]
+    info = json.loads((a.out / "training.json").read_text())
+    assert info["config"]["teachers"] == [str(t) for t in teachers] and info["config"]["distill"] == 0.7
+
+
+def test_a_missing_teacher_is_a_clear_error(tmp_path, tiny_base):
+    from biascheck.errors import ModelError
+
+    train_file = write_rows(tmp_path / "train.jsonl", rows(6))
+    config = TrainConfig(epochs=1, batch_size=4, teachers=(str(tmp_path / "nowhere"),))
+    with pytest.raises(ModelError, match="No teacher model folder"):
+        train([train_file], [train_file], tmp_path / "a", base=str(tiny_base), config=config, device="cpu",
+              progress=False)
+
+
+def test_transfer_rows_learn_from_the_teachers_only(tmp_path, tiny_base, monkeypatch):
+    from biascheck.errors import InputError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    train_file = write_rows(tmp_path / "train.jsonl", rows(12))
+    unlabelled = [{k: v for k, v in r.items() if k != "label"} for r in rows(9)]
+    transfer_file = write_rows(tmp_path / "transfer.jsonl", unlabelled)
+    kwargs = dict(base=str(tiny_base), device="cpu", progress=False)
+    teacher = train([train_file], [train_file], tmp_path / "t", config=TrainConfig(epochs=1, batch_size=4), **kwargs)
+    config = TrainConfig(epochs=1, lr=1e-3, batch_size=4, seed=3, teachers=(str(teacher.out),),
+                         transfer=(f"{transfer_file}@2",))
+    result = train([train_file], [train_file], tmp_path / "s", config=config, **kwargs)
+    assert result.train_rows == 12 + 9 * 2
+    with pytest.raises(InputError, match="need --teacher"):
+        train([train_file], [train_file], tmp_path / "x", config=TrainConfig(transfer=(str(transfer_file),)), **kwargs)
