@@ -4,7 +4,7 @@
     python scripts/news_candidates.py sample2 .carry/label2   # round 2 (foreign policy, likely positives)
     python scripts/news_candidates.py sample3 .carry/label3   # round 3 (support and praise cues), training articles
     python scripts/news_candidates.py assemble .carry/label .carry/label2 .carry/label3   # -> data/domain/news
-    python scripts/news_candidates.py transfer   # unlabelled mentions for distillation -> news_transfer.jsonl
+    python scripts/news_candidates.py transfer   # unlabelled mentions for distillation -> news/transfer.jsonl
 
 `sample` reads ../shared/data/news/articles.jsonl, runs biascheck's own cleaning, sentence splitting and
 target matching, and draws (sentence, target) pairs with fixed seeds: 1,300 Russia, 700 EU and 500 NATO
@@ -294,27 +294,26 @@ def assemble(*outs: Path) -> None:
           f"(news test {len(news['test'])} / dev {len(news['dev'])} articles)")
 
 
-TRANSFER = 8000
+TRANSFER = {"Russia": 4000, "EU": 2500, "NATO": 1500}
 
 
-def transfer(out: Path = HERE / "news_transfer.jsonl") -> None:
-    """Unlabelled mentions for distillation (`biascheck train --transfer`): 8,000 random mentions from training
-    articles (the news dev and test articles are left out), none of them a sentence of a labelled round, at most
-    2 per article. Stored as references without labels or text; the teachers' probabilities are the only
-    targets these rows get."""
+def transfer(out: Path = HERE / "transfer.jsonl") -> None:
+    """Unlabelled mentions for distillation (`biascheck train --transfer`): random mentions from training
+    articles (the news dev and test articles are left out), none of them a sentence of a labelled round, up to
+    TRANSFER per entity (EU and NATO mentions are rarer than Russia's: a plain random draw would be nine tenths
+    Russia; all the EU and NATO mentions left are taken). Stored as references without labels or text; the teachers'
+    probabilities are the only targets these rows get."""
     rng = random.Random(2030)
-    labelled = {json.loads(line)["sha1"] for f in sorted(HERE.glob("news_*.jsonl")) if f != out
+    labelled = {json.loads(line)["sha1"] for f in sorted(HERE.glob("news_*.jsonl"))
                 for line in f.read_text().splitlines() if line.strip()}
     found = [x for x in _corpus_mentions()
              if x["sha1"] not in labelled and _news_bucket(x["article"]) >= 20 and not _spanish(x["sentence"])]
     rng.shuffle(found)
-    per_article: Counter = Counter()
+    taken: Counter = Counter()
     picked = []
     for x in found:
-        if len(picked) >= TRANSFER:
-            break
-        if per_article[x["article"]] < 2:
-            per_article[x["article"]] += 1
+        if taken[x["entity"]] < TRANSFER.get(x["entity"], 0):
+            taken[x["entity"]] += 1
             picked.append(x)
     with out.open("w") as f:
         for x in picked:
@@ -323,7 +322,8 @@ def transfer(out: Path = HERE / "news_transfer.jsonl") -> None:
                 "article": x["article"], "start": x["start"], "end": x["end"], "sha1": x["sha1"],
                 "entity": x["entity"], "mentions": x["mentions"], "outlet": x["outlet"],
             }) + "\n")
-    print(f"{len(picked)} unlabelled mentions ({dict(Counter(x['entity'] for x in picked))}) written to {out}")
+    available = dict(Counter(x["entity"] for x in found))
+    print(f"{len(picked)} unlabelled mentions ({dict(taken)}; available {available}) written to {out}")
 
 
 if __name__ == "__main__":

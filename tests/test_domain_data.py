@@ -62,3 +62,20 @@ def test_news_rows_resolve_against_the_corpus(monkeypatch):
     ukraine = json.loads((ROOT / "data" / "splits" / "ukraine.json").read_text())
     assert set(ukraine["test"]) <= split.test and set(ukraine["dev"]) <= split.dev
     assert not {a for a in split.test | split.dev if not a.startswith(("ukraine/", "news/"))}
+
+
+def test_transfer_rows_are_unlabelled_training_mentions_apart_from_the_labelled_ones():
+    rows = [json.loads(line) for line in (DOMAIN / "news" / "transfer.jsonl").read_text().splitlines()]
+    assert len(rows) > 5000 and not any("label" in r or "sentence" in r for r in rows)  # references only, no text
+    split = load_split(ROOT / "data" / "splits" / "domain.json")
+    assert not {f"news/{r['article']}" for r in rows} & (split.test | split.dev)
+    assert all(int(hashlib.sha1(f"news:{r['article']}".encode()).hexdigest(), 16) % 100 >= 20 for r in rows)
+    assert not {r["sha1"] for r in rows} & {r["sha1"] for r in news_rows()}
+    assert Counter(r["entity"] for r in rows).keys() == {"Russia", "EU", "NATO"}
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason="needs ../shared/data/news beside the repository")
+def test_transfer_rows_resolve_against_the_corpus(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    examples = read_examples(DOMAIN / "news" / "transfer.jsonl", labelled=False)  # raises on any sha1 mismatch
+    assert len(examples) > 5000 and {ex.label for ex in examples} == {""}
