@@ -126,7 +126,8 @@ def repeat(rows: list[Example], times: float) -> list[Example]:
     return rows * whole + ([rows[int(i * step)] for i in range(int(len(rows) * part))] if part else [])
 
 
-def split_examples(train_specs, dev_files, split_path, problems):
+def split_examples(train_specs, dev_files, split_path, problems, transfer_specs=()):
+    """Training rows (labelled, then unlabelled transfer rows), dev groups, and held-out test groups."""
     split = load_split(split_path) if split_path else None
     train: list[Example] = []
     train_files = []
@@ -134,6 +135,10 @@ def split_examples(train_specs, dev_files, split_path, problems):
         path, times = weighted(spec)
         train_files.append(path)
         rows = read_examples(path, problems)
+        train += repeat(select(rows, split, "train") if split else rows, times)
+    for spec in transfer_specs:
+        path, times = weighted(spec)
+        rows = read_examples(path, problems, labelled=False)
         train += repeat(select(rows, split, "train") if split else rows, times)
     dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
     tests: dict[str, list[Example]] = {}
@@ -174,19 +179,15 @@ def train(
     started = time.time()
     base = base or default_base()
     problems: list[str] = []
-    train_rows, dev_groups, tests = split_examples(train_files, dev_files, split, problems)
+    if config.transfer and not config.teachers:
+        raise InputError("--transfer rows have no labels: they need --teacher models to learn from.")
+    train_rows, dev_groups, tests = split_examples(train_files, dev_files, split, problems, config.transfer)
     if not train_rows:
         raise InputError("No training rows left: give JSONL files of labelled rows.")
     if not dev_groups:
         raise InputError("No dev rows: give --dev files (or a split with dev articles) to choose the checkpoint on.")
-    if config.transfer and not config.teachers:
-        raise InputError("--transfer rows have no labels: they need --teacher models to learn from.")
     if config.threads:
         torch.set_num_threads(config.threads)
-    for spec in config.transfer:
-        path, times = weighted(spec)
-        rows = read_examples(path, problems, labelled=False)
-        train_rows += repeat(select(rows, load_split(split), "train") if split else rows, times)
     tokenizer, model = load_base(base, config.seed)
     device = device or detect_device()
     model.to(device)
