@@ -131,15 +131,10 @@ def split_examples(train_specs, dev_files, split_path, problems, transfer_specs=
     split = load_split(split_path) if split_path else None
     train: list[Example] = []
     train_files = []
-    for spec in train_specs:
+    for spec, labelled in [(s, True) for s in train_specs] + [(s, False) for s in transfer_specs]:
         path, times = weighted(spec)
-        train_files.append(path)
-        rows = read_examples(path, problems)
-        train += repeat(select(rows, split, "train") if split else rows, times)
-    for spec in transfer_specs:
-        path, times = weighted(spec)
-        rows = read_examples(path, problems, labelled=False)
-        train += repeat(select(rows, split, "train") if split else rows, times)
+        train_files += [path] if labelled else []
+        train += repeat(select(read_examples(path, problems, labelled), split, "train"), times)
     dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
     tests: dict[str, list[Example]] = {}
     if split:
