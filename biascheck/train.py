@@ -202,7 +202,7 @@ def train(
     if config.class_weights:
         counts = torch.bincount(torch.tensor([y for _, y, _ in data if y != IGNORE]), minlength=len(LABELS)).float()
         weight = (counts.sum() / (len(LABELS) * counts.clamp(min=1))).to(device)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=config.label_smoothing)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=config.label_smoothing, ignore_index=IGNORE)
     pad = tokenizer.pad_token_id or 0
 
     history, best, best_state = [], -1.0, None
@@ -216,11 +216,8 @@ def train(
             mask = (torch.arange(width, device=device)[None, :] < torch.tensor([len(i) for i, _, _ in batch], device=device)[:, None]).long()
             labels = torch.tensor([y for _, y, _ in batch], device=device)
             logits = model(input_ids=input_ids, attention_mask=mask).logits
-            gold = labels != IGNORE
-            if gold.all():
-                loss = loss_fn(logits, labels)
-            else:  # transfer rows in the batch: gold loss on the labelled rows only
-                loss = loss_fn(logits[gold], labels[gold]) if gold.any() else logits.sum() * 0.0
+            # transfer rows (label IGNORE) have no gold loss; a batch of only transfer rows has none at all
+            loss = loss_fn(logits, labels) if (labels != IGNORE).any() else logits.sum() * 0.0
             if soft is not None:  # distillation: cross-entropy against the teachers' mean probabilities
                 targets = torch.tensor([s for _, _, s in batch], device=device)
                 soft_loss = -(targets * torch.log_softmax(logits, dim=-1)).sum(dim=-1).mean()

@@ -245,6 +245,13 @@ def news_split(articles: set[str]) -> dict[str, list[str]]:
     return parts
 
 
+def _reference(p: dict) -> dict:
+    """The fields that point a row at its sentence in the corpus; the id news/<article>/... carries the split."""
+    return {"id": f"news/{p['article']}/{p['start']}-{p['end']}/{p['entity']}", "corpus": CORPUS,
+            "article": p["article"], "start": p["start"], "end": p["end"], "sha1": p["sha1"], "entity": p["entity"],
+            "mentions": p["mentions"]}
+
+
 def assemble(*outs: Path) -> None:
     """One file per round: news_labels.jsonl (round 1, a random sample: unbiased to measure on),
     news_targeted.jsonl (round 2, drawn with the help of a model: training, and a biased second check) and
@@ -268,13 +275,12 @@ def assemble(*outs: Path) -> None:
             for key, p in pool.items():
                 if key not in first or key in dropped:
                     continue
-                ids[key] = f"news/{p['article']}/{p['start']}-{p['end']}/{p['entity']}"  # news/<article>/..: split
+                row = _reference(p)
+                ids[key] = row["id"]
                 articles.add(p["article"])
                 f.write(json.dumps({
-                    "id": ids[key], "corpus": CORPUS, "article": p["article"], "start": p["start"], "end": p["end"],
-                    "sha1": p["sha1"], "entity": p["entity"], "mentions": p["mentions"], "label": first[key]["label"],
-                    "confidence": first[key].get("confidence", "high"), "outlet": p["outlet"],
-                    "sample": p.get("stratum", "random"),
+                    **row, "label": first[key]["label"], "confidence": first[key].get("confidence", "high"),
+                    "outlet": p["outlet"], "sample": p.get("stratum", "random"),
                 }) + "\n")
         second_rows += [{"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}
                         for key, r in second.items() if key in ids]
@@ -316,12 +322,7 @@ def transfer(out: Path = HERE / "transfer.jsonl") -> None:
             taken[x["entity"]] += 1
             picked.append(x)
     with out.open("w") as f:
-        for x in picked:
-            f.write(json.dumps({
-                "id": f"news/{x['article']}/{x['start']}-{x['end']}/{x['entity']}", "corpus": CORPUS,
-                "article": x["article"], "start": x["start"], "end": x["end"], "sha1": x["sha1"],
-                "entity": x["entity"], "mentions": x["mentions"], "outlet": x["outlet"],
-            }) + "\n")
+        f.writelines(json.dumps({**_reference(x), "outlet": x["outlet"]}) + "\n" for x in picked)
     available = dict(Counter(x["entity"] for x in found))
     print(f"{len(picked)} unlabelled mentions ({dict(taken)}; available {available}) written to {out}")
 
