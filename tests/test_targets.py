@@ -75,6 +75,28 @@ def test_organisations_named_the_alliance_of_or_for_are_not_nato():
     assert found("The Alliance for Securing Democracy tracks claims about NATO.")["NATO"] == ("NATO",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NATO defence ministers met in Brussels on Wednesday.",
+        "In Brussels, police sealed off the station.",
+        "An injured woman leaves the airport in Brussels, Belgium, after two explosions.",
+        "Ten people were killed at Brussels Airport.",
+        "World reacts to the Brussels bombings.",
+        "a Brussels-based think tank",
+    ],
+)
+def test_brussels_as_a_place_is_not_the_eu(text):
+    assert "EU" not in found(text)
+
+
+def test_brussels_as_the_eu_still_counts():
+    assert found("Brussels has made it clear that the two are incompatible.")["EU"] == ("Brussels",)
+    assert found("He had to send an extension request to Brussels.")["EU"] == ("Brussels",)
+    assert found("Brussels' sanctions and the summit in Brussels")["EU"] == ("Brussels",)
+    assert found("EU leaders met in Brussels.")["EU"] == ("EU",)
+
+
 def test_user_targets_can_exclude_phrases(tmp_path):
     path = tmp_path / "t.toml"
     path.write_text('[targets.Serbia]\naliases = ["Serbia", "Belgrade"]\nnot_mentions = ["Belgrade Marathon"]\n')
