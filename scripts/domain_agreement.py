@@ -1,7 +1,7 @@
 """Second-annotator check for the domain set in data/domain/.
 
     python scripts/domain_agreement.py sample OUT.jsonl   # a blind 10% sample (no labels), fixed seed
-    python scripts/domain_agreement.py sample OUT.jsonl 'contrast_*.jsonl'   # the same, of later files only
+    python scripts/domain_agreement.py sample OUT.jsonl 'contrast_05.jsonl'   # the same, of one later file only
     python scripts/domain_agreement.py agree              # raw agreement and Cohen's kappa
     python scripts/domain_agreement.py agree news         # the same for the real news rows (data/domain/news/)
 
