@@ -15,7 +15,7 @@ data=(
   data/domain/news/news_labels.jsonl@2 data/domain/news/news_targeted.jsonl@2 data/domain/news/news_support.jsonl@2
   data/domain/contrast_0[1-4].jsonl data/domain/regional_0?.jsonl data/domain/state_0?.jsonl data/domain/wire_0?.jsonl
 )
-# contrast_05.jsonl and contrast_06.jsonl (written after this model was trained) are not in its training data
+# contrast_05.jsonl to contrast_07.jsonl (written after this model was trained) are not in its training data
 common=(--dev ../shared/data/newsmtsc/dev_mt.jsonl --dev ../shared/data/newsmtsc/dev_rw.jsonl
         --split data/splits/domain.json --epochs 2 --lr 6e-5 "$@")
 # the same seed, data and thread count give the same weights: the teachers ran with 1 thread, the student with 2
