@@ -7,9 +7,9 @@ Cleaning works on lines (one paragraph per line) in three passes:
    credits and captions, "READ: ..." links, bylines and reporter credits, copyright lines,
    timestamps).
 2. Structure: the body runs from the first to the last prose line (a line with several words
-   that ends like a sentence). Before the body only a headline-like line survives, as the
-   title; after the body, short lines without sentence punctuation are related-article lists
-   and tag lines. A reporter credit ("Reporting by ...; Editing by ...") or a copyright notice
+   that ends like a sentence), with any short sentences right above the first ("This is just
+   sad."). Before the body only a headline-like line survives, as the title; after the body,
+   short lines without sentence punctuation are related-article lists and tag lines. A reporter credit ("Reporting by ...; Editing by ...") or a copyright notice
    ends the article.
 3. Repeats: a line seen before (a caption printed twice) is dropped.
 
@@ -60,6 +60,10 @@ _TIMESTAMP = re.compile(  # "16:40 GMT24 November 2020", "Updated 12:01 PM EDT, 
     rf"^(?:(?:updated|published|posted)\s*:?\s*)?(?:\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?"
     rf"[\s,]*(?:\w+day,?\s*)?(?:\d{{1,2}}\s*{_MONTH}|{_MONTH}\s*\d{{1,2}}),?\s*\d{{4}}"
     rf"(?:[\s,]*\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?$",
+    re.IGNORECASE,
+)
+_UPDATED_AT = re.compile(  # "Updated at 3:15 p.m. ET.", "Posted 9:02 AM"
+    r"^(?:updated|published|posted)\s*(?:at|:)?\s*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\.?$",
     re.IGNORECASE,
 )
 _LINK_PREFIX = re.compile(
@@ -117,6 +121,11 @@ def is_prose(line: str) -> bool:
     return _words(line) >= 6 and bool(_SENTENCE_END.search(line)) and not is_title_case(line)
 
 
+def is_sentence(line: str) -> bool:
+    """A short line that is still a sentence: three or more words, sentence punctuation, not a headline."""
+    return _words(line) >= 3 and bool(_SENTENCE_END.search(line)) and not is_title_case(line)
+
+
 def looks_like_headline(line: str) -> bool:
     return (
         3 <= _words(line) <= 30
@@ -138,7 +147,7 @@ def furniture_kind(line: str) -> str | None:
         return "link"
     if _words(bare) <= 6 and _SHORT_FURNITURE.search(bare):
         return "widget"
-    if _TIMESTAMP.match(bare):
+    if _TIMESTAMP.match(bare) or _UPDATED_AT.match(bare):
         return "timestamp"
     if _TRAILER.search(bare):
         return "credit"
@@ -179,8 +188,11 @@ def clean(text: str, title: str | None = None) -> CleanText:
                 kinds[i - 1] = "caption"
 
     prose = [i for i, line in enumerate(lines) if kinds[i] is None and is_prose(line)]
-    start = prose[0] if prose else len(lines)
+    start = first = prose[0] if prose else len(lines)
     end = prose[-1] if prose else -1
+    # A short sentence right above the first prose line opens the body too ("This is just sad.").
+    while start > 0 and kinds[start - 1] is None and is_sentence(lines[start - 1]):
+        start -= 1
     # A reporter credit or copyright notice after the body has begun closes the article.
     for i in range(start, len(lines)):
         if kinds[i] == "credit" or (kinds[i] == "copyright" and _NOTICE.search(lines[i])):
@@ -206,7 +218,7 @@ def clean(text: str, title: str | None = None) -> CleanText:
         elif keep and _words(line) < 3 and not _SENTENCE_END.search(line):
             keep = False  # a stray label inside the body ("RKS", "MC Odbrana")
         if keep:
-            if i == start:
+            if i in (start, first):
                 line = _strip_dateline(line)
             kept.append(line)
         else:

@@ -138,6 +138,7 @@ def test_unicode_and_whitespace_normalised():
         ("5 min read", "widget"),
         ("2 / 12", "counter"),
         ("Updated 12:01 PM EDT, May 3, 2021", "timestamp"),
+        ("Updated at 3:15 p.m. ET.", "timestamp"),
         ("Read more: Russia expels diplomats", "link"),
         ("Editing by Jane Doe", "credit"),
         ("© 2021 The Associated Press. All rights reserved.", "copyright"),
@@ -175,6 +176,22 @@ def test_related_headlines_after_body_dropped_but_subheads_inside_kept():
 def test_dateline_kept_when_it_is_a_subject():
     assert clean("NATO - the alliance of 30 states - met in Brussels on Monday, it said.").lines[0].startswith("NATO")
     assert clean("KYIV (AP) — Ukraine said on Monday that talks would go on.").lines[0].startswith("Ukraine")
+
+
+def test_short_opening_sentences_kept_with_the_body():
+    text = (
+        "Moscow Warns the West\n\nHome\n\n"
+        "Don't mess with Russia.\n\nThat is the message.\n\n"
+        "MOSCOW (Reuters) - Officials in Moscow said on Monday that the talks with NATO had failed.\n"
+    )
+    result = clean(text)
+    assert result.lines == (
+        "Moscow Warns the West",
+        "Don't mess with Russia.",
+        "That is the message.",
+        "Officials in Moscow said on Monday that the talks with NATO had failed.",
+    )
+    assert "Home" in result.dropped
 
 
 def test_empty_text():
