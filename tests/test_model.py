@@ -41,7 +41,7 @@ def test_clear_positive_case(scorer):
                  "Russia") == "positive"
 
 
-@pytest.mark.xfail(reason="the shipped model reads this NATO sentence as neutral (p(negative) 0.02); "
+@pytest.mark.xfail(reason="the shipped model reads this NATO sentence as neutral (p(negative) 0.06); "
                           "see 'Against the quality bars' in models/biascheck-stance/README.md", strict=True)
 def test_clear_negative_case(scorer):
     assert label(scorer, "The NATO bloc is interested in suppressing Russia's position", "NATO") == "negative"
