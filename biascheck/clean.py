@@ -9,8 +9,8 @@ Cleaning works on lines (one paragraph per line) in three passes:
 2. Structure: the body runs from the first to the last prose line (a line with several words
    that ends like a sentence), with any short sentences right above the first ("This is just
    sad."). Before the body only a headline-like line survives, as the title; after the body,
-   short lines without sentence punctuation are related-article lists and tag lines. A reporter credit ("Reporting by ...; Editing by ...") or a copyright notice
-   ends the article.
+   short lines without sentence punctuation are related-article lists and tag lines. A
+   reporter credit ("Reporting by ...; Editing by ...") or a copyright notice ends the article.
 3. Repeats: a line seen before (a caption printed twice) is dropped.
 
 The dateline in front of the first paragraph ("MOSCOW/BELGRADE (Reuters) - ") is removed
@@ -116,14 +116,14 @@ def is_title_case(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
-def is_prose(line: str) -> bool:
-    """A line that reads like article text: several words, ending like a sentence, not a headline."""
-    return _words(line) >= 6 and bool(_SENTENCE_END.search(line)) and not is_title_case(line)
-
-
 def is_sentence(line: str) -> bool:
-    """A short line that is still a sentence: three or more words, sentence punctuation, not a headline."""
+    """Three or more words ending like a sentence, not a headline ("This is just sad.")."""
     return _words(line) >= 3 and bool(_SENTENCE_END.search(line)) and not is_title_case(line)
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads like article text: a sentence of six or more words."""
+    return _words(line) >= 6 and is_sentence(line)
 
 
 def looks_like_headline(line: str) -> bool:
