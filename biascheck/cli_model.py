@@ -25,6 +25,11 @@ SplitFile = Annotated[
 ]
 
 
+class Pooling(str, Enum):
+    cls = "cls"
+    target = "target"
+
+
 class Part(str, Enum):
     test = "test"
     dev = "dev"
@@ -102,6 +107,9 @@ def train(
         "teachers only. Needs --teacher.")] = None,
     distill: Annotated[float, typer.Option(help="Weight of the teachers' probabilities in the loss (0 to 1).",
                                            min=0.0, max=1.0)] = 0.5,
+    pooling: Annotated[Pooling, typer.Option(
+        help="Classifier head: cls reads the first token; target also reads the encoder's output at the target's "
+             "markers (BERT-family bases).")] = Pooling.cls,
     previous: Annotated[Optional[str], typer.Option(help="A model to show beside the new one in the model card.")] = None,
     device: Annotated[Optional[str], typer.Option(help="cpu, cuda or mps. Default: detect.")] = None,
     threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default; 1 is fastest on a "
@@ -116,7 +124,7 @@ def train(
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
                          class_weights=class_weights, threads=threads, calibrate=calibrate,
                          teachers=tuple(str(t) for t in teacher or ()), distill=distill,
-                         transfer=tuple(transfer or ()))
+                         transfer=tuple(transfer or ()), pooling=pooling.value)
     args = ["biascheck", "train", *files, *[a for d in dev for a in ("--dev", str(d))], "--out", str(out)]
     args += ["--split", str(split)] if split else []
     args += ["--base", base] if base else []
@@ -127,6 +135,7 @@ def train(
     args += [a for t in teacher or () for a in ("--teacher", str(t))]
     args += [a for t in transfer or () for a in ("--transfer", t)]
     args += ["--distill", f"{distill:g}"] if teacher else []
+    args += ["--pooling", pooling.value] if pooling != Pooling.cls else []
     args += ["--threads", str(threads)] if threads else []
     args += ["--device", device] if device else []
     command = " ".join(shlex.quote(a) for a in args)

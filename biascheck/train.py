@@ -56,6 +56,7 @@ class TrainConfig:
     teachers: tuple[str, ...] = ()  # model folders whose mean probabilities are soft targets (biascheck.distill)
     transfer: tuple[str, ...] = ()  # unlabelled rows (FILE or FILE@N) that learn from the teachers only
     distill: float = 0.5  # weight of the soft targets in the loss when teachers are given
+    pooling: str = "cls"  # classifier head: "cls" (first token) or "target" (also the target's markers)
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,17 @@ def prepare(tokenizer, examples: Sequence[Example], max_length: int,
     return [(i, LABELS.index(ex.label) if ex.label else IGNORE, s) for i, ex, s in zip(ids, examples, soft)]
 
 
-def load_base(base: str, seed: int):
+def load_base(base: str, seed: int, pooling: str = "cls"):
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoTokenizer
+
+    from .scorers.heads import new_classifier, set_marker
 
     torch.manual_seed(seed)
     try:
         tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            base, local_files_only=True, num_labels=len(LABELS), ignore_mismatched_sizes=True,
+        model = new_classifier(
+            base, pooling, local_files_only=True, num_labels=len(LABELS), ignore_mismatched_sizes=True,
             id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
         )
     except (OSError, ValueError, RuntimeError) as e:
@@ -105,6 +108,7 @@ def load_base(base: str, seed: int):
     model.float()
     if tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)}):
         model.resize_token_embeddings(len(tokenizer))
+    set_marker(model, tokenizer, MARKERS[0])
     return tokenizer, model
 
 
@@ -183,7 +187,7 @@ def train(
         raise InputError("No dev rows: give --dev files (or a split with dev articles) to choose the checkpoint on.")
     if config.threads:
         torch.set_num_threads(config.threads)
-    tokenizer, model = load_base(base, config.seed)
+    tokenizer, model = load_base(base, config.seed, config.pooling)
     device = device or detect_device()
     model.to(device)
     soft = None

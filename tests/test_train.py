@@ -143,3 +143,38 @@ def test_transfer_rows_learn_from_the_teachers_only(tmp_path, tiny_base, monkeyp
     assert result.train_rows == 12 + 9 * 2
     with pytest.raises(InputError, match="need --teacher"):
         train([train_file], [train_file], tmp_path / "x", config=TrainConfig(transfer=(str(transfer_file),)), **kwargs)
+
+
+def test_target_head_trains_saves_and_scores(tmp_path, tiny_base):
+    from biascheck.scorers.transformer import TransformerScorer
+
+    train_file = write_rows(tmp_path / "train.jsonl", rows(30))
+    out = tmp_path / "model"
+    config = TrainConfig(epochs=1, lr=1e-3, batch_size=8, seed=1, pooling="target")
+    train([train_file], [train_file], out, base=str(tiny_base), config=config, device="cpu", progress=False)
+
+    config_json = json.loads((out / "config.json").read_text())
+    assert config_json["biascheck_pooling"] == "target"
+    scorer = TransformerScorer(out, device="cpu")
+    sentence = "the nato bloc is a threat , russia says ."
+    nato = Mention("a", 0, sentence, "NATO", ((4, 8),))
+    russia = Mention("a", 0, sentence, "Russia", ((30, 36),))
+    scorer.load()
+    assert type(scorer._model).__name__ == "TargetPooledBertForSequenceClassification"
+    # the head reads the marked target: the same sentence with another target marked scores differently
+    a, b = scorer.score([nato, russia])
+    assert a.probs != b.probs
+    # the saved head is the trained head: a reload scores the same
+    assert TransformerScorer(out, device="cpu").score([nato])[0].probs == pytest.approx(a.probs, abs=1e-6)
+
+
+def test_target_head_needs_a_bert_base(tmp_path):
+    from biascheck.errors import ModelError
+    from biascheck.train import load_base
+    from transformers import DistilBertConfig, DistilBertForSequenceClassification
+
+    base = tmp_path / "distil"
+    DistilBertForSequenceClassification(DistilBertConfig(vocab_size=20, dim=8, n_layers=1, n_heads=2,
+                                                         hidden_dim=16)).save_pretrained(base)
+    with pytest.raises(ModelError, match="BERT-family"):
+        load_base(str(base), 1, "target")

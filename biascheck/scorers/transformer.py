@@ -99,7 +99,9 @@ class TransformerScorer(Scorer):
         """Load tokenizer and model (once). Raises ModelError saying what failed and what to do."""
         if self._model is not None:
             return
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
+
+        from .heads import load_classifier
 
         where = str(self.folder) if self.folder else self.model_spec
         from transformers.utils import logging as hf_logging
@@ -108,7 +110,7 @@ class TransformerScorer(Scorer):
         hf_logging.disable_progress_bar()  # no "Loading weights" bar in the middle of a report
         try:
             tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(where, local_files_only=True)
+            model = load_classifier(where)
         except (OSError, ValueError, KeyError, RuntimeError) as e:
             first = str(e).strip().splitlines()[0].rstrip(".") if str(e).strip() else type(e).__name__
             raise ModelError(
