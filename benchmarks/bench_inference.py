@@ -41,11 +41,14 @@ def run_variant(variant: str, model: str, n: int, threads: int) -> dict:
     mentions = load_mentions(n)
     t0 = time.perf_counter()
     if variant in ("naive", "batched"):
-        from transformers import pipeline
+        from transformers import AutoTokenizer, pipeline
 
         from biascheck.marking import mark
+        from biascheck.scorers.heads import load_classifier
 
-        pipe = pipeline("text-classification", model=model, device=-1, top_k=None)
+        # the model object, not its folder: a folder with biascheck's target head needs biascheck to load
+        pipe = pipeline("text-classification", model=load_classifier(model),
+                        tokenizer=AutoTokenizer.from_pretrained(model, local_files_only=True), device=-1, top_k=None)
         texts = [mark(m.sentence, m.spans) for m in mentions]
         pipe(texts[:2])  # warm-up
         loaded = time.perf_counter()
