@@ -12,6 +12,12 @@ from pathlib import Path
 from .evaluate import Evaluation, Metrics
 from .types import LABELS
 
+HEADS = {
+    "cls": "the pooled [CLS] token",
+    "target": "the pooled [CLS] token next to the mean of the encoder's output at the target's opening markers "
+              "(`--pooling target`)",
+}
+
 TEMPLATE = """# {name}: target-dependent stance toward states and organisations
 
 A 3-class classifier (negative / neutral / positive) of how a news sentence portrays one marked target.
@@ -22,7 +28,7 @@ different labels. It is the default scorer of `biascheck compare`, `score`, `sen
 {headline}
 
 ## Model
-- Base: {base}, fine-tuned with a linear classification head on the pooled [CLS] token; two marker tokens added
+- Base: {base}, fine-tuned with a linear classification head on {head}; two marker tokens added
   to the vocabulary.
 - Weights: `model.safetensors`, fp16 ({size_mb:.1f} MB); the scorer computes in fp32. Labels: `config.json` id2label.
 - Training time: {minutes:.1f} minutes on {device}; best epoch {best_epoch} of {epochs} (chosen on dev).
@@ -138,7 +144,7 @@ def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], bas
                        f"(mean dev macro-F1 {cal['dev_mean_before']:.3f} -> {cal['dev_mean_after']:.3f}).\n")
     return TEMPLATE.format(
         calibration=calibration,
-        name=folder.name, headline=headline, base=_base_name(info.get("base")),
+        name=folder.name, headline=headline, base=_base_name(info.get("base")), head=HEADS[info["config"].get("pooling", "cls")],
         size_mb=weights.stat().st_size / 1e6 if weights.exists() else 0.0,
         minutes=info["seconds"] / 60, device=info.get("device", "cpu"), best_epoch=info["best_epoch"],
         epochs=info["config"]["epochs"], data=data, results=results_table(reports, baseline),

@@ -155,6 +155,7 @@ def test_target_head_trains_saves_and_scores(tmp_path, tiny_base):
 
     config_json = json.loads((out / "config.json").read_text())
     assert config_json["biascheck_pooling"] == "target"
+    assert "opening markers (`--pooling target`)" in (out / "README.md").read_text()
     scorer = TransformerScorer(out, device="cpu")
     sentence = "the nato bloc is a threat , russia says ."
     nato = Mention("a", 0, sentence, "NATO", ((4, 8),))
