@@ -144,7 +144,8 @@ def render_card(folder: Path, info: dict, reports: Mapping[str, Evaluation], bas
                        f"(mean dev macro-F1 {cal['dev_mean_before']:.3f} -> {cal['dev_mean_after']:.3f}).\n")
     return TEMPLATE.format(
         calibration=calibration,
-        name=folder.name, headline=headline, base=_base_name(info.get("base")), head=HEADS[info["config"].get("pooling", "cls")],
+        name=folder.name, headline=headline, base=_base_name(info.get("base")),
+        head=HEADS[info["config"].get("pooling", "cls")],
         size_mb=weights.stat().st_size / 1e6 if weights.exists() else 0.0,
         minutes=info["seconds"] / 60, device=info.get("device", "cpu"), best_epoch=info["best_epoch"],
         epochs=info["config"]["epochs"], data=data, results=results_table(reports, baseline),

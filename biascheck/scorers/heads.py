@@ -12,6 +12,8 @@ torch and transformers are imported on first use.
 
 from __future__ import annotations
 
+from functools import cache
+
 POOLINGS = ("cls", "target")
 
 
@@ -19,11 +21,9 @@ def pooling_of(config) -> str:
     return getattr(config, "biascheck_pooling", None) or "cls"
 
 
+@cache
 def _target_pooled_class():
     """Built on first use so that importing biascheck does not import torch."""
-    global _TargetPooledBert
-    if _TargetPooledBert is not None:
-        return _TargetPooledBert
     import torch
     from transformers import BertForSequenceClassification
     from transformers.modeling_outputs import SequenceClassifierOutput
@@ -43,11 +43,7 @@ def _target_pooled_class():
             features = torch.cat([out.pooler_output, target], dim=-1)
             return SequenceClassifierOutput(logits=self.classifier(self.dropout(features)))
 
-    _TargetPooledBert = TargetPooledBertForSequenceClassification
-    return _TargetPooledBert
-
-
-_TargetPooledBert = None
+    return TargetPooledBertForSequenceClassification
 
 
 def new_classifier(base: str, pooling: str, **kwargs):
