@@ -162,7 +162,8 @@ def test_target_head_trains_saves_and_scores(tmp_path, tiny_base):
     russia = Mention("a", 0, sentence, "Russia", ((30, 36),))
     scorer.load()
     assert type(scorer._model).__name__ == "TargetPooledBertForSequenceClassification"
-    # the head reads the marked target: the same sentence with another target marked scores differently
+    assert scorer._model.config.biascheck_marker_id == scorer._tokenizer.convert_tokens_to_ids("<t>")
+    # one sentence, two marked targets: each gets its own scores
     a, b = scorer.score([nato, russia])
     assert a.probs != b.probs
     # the saved head is the trained head: a reload scores the same

@@ -56,8 +56,11 @@ def new_classifier(base: str, pooling: str, **kwargs):
         raise ValueError(f"unknown pooling {pooling!r}: expected one of {POOLINGS}")
     from transformers import AutoConfig
 
+    from ..errors import ModelError
+
     if AutoConfig.from_pretrained(base, local_files_only=True).model_type != "bert":
-        raise ValueError("the target head needs a BERT-family base model; use the default head (--pooling cls)")
+        raise ModelError(f"The target head needs a BERT-family base model; {base!r} is not one. "
+                         "Use the default head (--pooling cls) or a BERT-family --base.")
     model = _target_pooled_class().from_pretrained(base, **kwargs)
     model.config.biascheck_pooling = "target"
     return model
@@ -68,9 +71,8 @@ def load_classifier(where: str):
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     config = AutoConfig.from_pretrained(where, local_files_only=True)
-    if pooling_of(config) == "target":
-        return _target_pooled_class().from_pretrained(where, local_files_only=True)
-    return AutoModelForSequenceClassification.from_pretrained(where, local_files_only=True)
+    model_class = _target_pooled_class() if pooling_of(config) == "target" else AutoModelForSequenceClassification
+    return model_class.from_pretrained(where, config=config, local_files_only=True)
 
 
 def set_marker(model, tokenizer, marker: str) -> None:
