@@ -105,6 +105,10 @@ def train(
     transfer: Annotated[Optional[list[str]], typer.Option(
         help="JSONL file of unlabelled rows (repeatable; FILE@N as for training files) that learn from the "
         "teachers only. Needs --teacher.")] = None,
+    augment: Annotated[Optional[list[str]], typer.Option(
+        help="JSONL file of labelled rows about people (repeatable; FILE@N as for training files): its rows whose "
+        "target is a public figure are also trained on with the name swapped for a state or organisation "
+        "(biascheck.augment), label kept.")] = None,
     distill: Annotated[float, typer.Option(help="Weight of the teachers' probabilities in the loss (0 to 1).",
                                            min=0.0, max=1.0)] = 0.5,
     pooling: Annotated[Pooling, typer.Option(
@@ -124,7 +128,7 @@ def train(
     config = TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, max_length=max_length,
                          class_weights=class_weights, threads=threads, calibrate=calibrate,
                          teachers=tuple(str(t) for t in teacher or ()), distill=distill,
-                         transfer=tuple(transfer or ()), pooling=pooling.value)
+                         transfer=tuple(transfer or ()), augment=tuple(augment or ()), pooling=pooling.value)
     args = ["biascheck", "train", *files, *[a for d in dev for a in ("--dev", str(d))], "--out", str(out)]
     args += ["--split", str(split)] if split else []
     args += ["--base", base] if base else []
@@ -134,6 +138,7 @@ def train(
     args += [] if calibrate else ["--no-calibrate"]
     args += [a for t in teacher or () for a in ("--teacher", str(t))]
     args += [a for t in transfer or () for a in ("--transfer", t)]
+    args += [a for t in augment or () for a in ("--augment", t)]
     args += ["--distill", f"{distill:g}"] if teacher else []
     args += ["--pooling", pooling.value] if pooling != Pooling.cls else []
     args += ["--threads", str(threads)] if threads else []

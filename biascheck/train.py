@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .augment import swap_targets
 from .errors import InputError, ModelError
 from .evaluate import Evaluation, evaluate_examples
 from .labelled import Example, load_split, read_examples, select
@@ -55,6 +56,7 @@ class TrainConfig:
     calibrate: bool = True  # fit per-class logit offsets on the dev rows (biascheck.calibrate)
     teachers: tuple[str, ...] = ()  # model folders whose mean probabilities are soft targets (biascheck.distill)
     transfer: tuple[str, ...] = ()  # unlabelled rows (FILE or FILE@N) that learn from the teachers only
+    augment: tuple[str, ...] = ()  # rows (FILE or FILE@N) about people, also trained on with the target swapped
     distill: float = 0.5  # weight of the soft targets in the loss when teachers are given
     pooling: str = "cls"  # classifier head: "cls" (first token) or "target" (also the target's markers)
 
@@ -130,8 +132,9 @@ def repeat(rows: list[Example], times: float) -> list[Example]:
     return rows * whole + ([rows[int(i * step)] for i in range(int(len(rows) * part))] if part else [])
 
 
-def split_examples(train_specs, dev_files, split_path, problems, transfer_specs=()):
-    """Training rows (labelled, then unlabelled transfer rows), dev groups, and held-out test groups."""
+def split_examples(train_specs, dev_files, split_path, problems, transfer_specs=(), augment_specs=(), seed=13):
+    """Training rows (labelled, then unlabelled transfer rows, then target-swapped rows), dev groups, and
+    held-out test groups. Target-swapped rows come from the train part of each augment file only."""
     split = load_split(split_path) if split_path else None
     train: list[Example] = []
     train_files = []
@@ -139,6 +142,9 @@ def split_examples(train_specs, dev_files, split_path, problems, transfer_specs=
         path, times = weighted(spec)
         train_files += [path] if labelled else []
         train += repeat(select(read_examples(path, problems, labelled), split, "train"), times)
+    for spec in augment_specs:
+        path, times = weighted(spec)
+        train += repeat(swap_targets(select(read_examples(path, problems), split, "train"), seed), times)
     dev_groups = {Path(f).name: read_examples(f, problems) for f in dev_files}
     tests: dict[str, list[Example]] = {}
     if split:
@@ -180,7 +186,8 @@ def train(
     problems: list[str] = []
     if config.transfer and not config.teachers:
         raise InputError("--transfer rows have no labels: they need --teacher models to learn from.")
-    train_rows, dev_groups, tests = split_examples(train_files, dev_files, split, problems, config.transfer)
+    train_rows, dev_groups, tests = split_examples(train_files, dev_files, split, problems, config.transfer,
+                                                   config.augment, config.seed)
     if not train_rows:
         raise InputError("No training rows left: give JSONL files of labelled rows.")
     if not dev_groups:

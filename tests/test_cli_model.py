@@ -61,3 +61,20 @@ def test_train_command_with_a_teacher(tmp_path, tiny_base, monkeypatch):  # noqa
     missing = runner.invoke(app, ["train", str(path), "--out", str(tmp_path / "s2"), "--teacher",
                                   str(tmp_path / "nowhere"), *common])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+
+
+def test_train_command_with_swapped_targets(tmp_path, tiny_base):  # noqa: F811
+    path = write_rows(tmp_path / "rows.jsonl", rows(12))
+    people = write_rows(tmp_path / "people.jsonl", [
+        {"sentence": f"Obama is a threat number {i} .", "target": "Obama", "from": 0, "to": 5,
+         "label": "negative", "sentence_id": f"p{i}"} for i in range(10)])
+    common = [str(path), "--dev", str(path), "--base", str(tiny_base), "--epochs", "1", "--lr", "1e-3",
+              "--batch-size", "4", "--device", "cpu"]
+    result = runner.invoke(app, ["train", *common, "--out", str(tmp_path / "m"), "--augment", str(people)])
+    assert result.exit_code == 0, result.output
+    info = json.loads((tmp_path / "m" / "training.json").read_text())
+    assert info["train_rows"] == 12 + 10 and f"--augment {people}" in info["command"]
+    missing = runner.invoke(app, ["train", *common, "--out", str(tmp_path / "m2"), "--augment",
+                                  str(tmp_path / "nowhere.jsonl")])
+    assert missing.exit_code != 0 and "nowhere.jsonl: no such file" in missing.output
+    assert "Traceback" not in missing.output
