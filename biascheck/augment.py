@@ -59,7 +59,7 @@ _PERSON_ONLY = re.compile(
     r"\b(?:wife|husband|daughter|son|mother|father|married|marriage|born|birthday|years old|aged|died|funeral|"
     r"health|book|memoir|tweet|tweets|tweeted|twitter|campaign|campaigns|campaigned|nominee|nomination|"
     r"candidate|candidacy|primary|primaries|voters|impeach\w*|resign\w*|fired|hired|lawyer|attorney|"
-    r"personal|personally|himself|herself)\b",
+    r"personal|personally)\b",
     re.IGNORECASE,
 )
 # an article, "former", or a first name left over before the mention; "who", a party tag or a hyphen after it
