@@ -109,12 +109,13 @@ def _rewrite(text: str, spans: Sequence[tuple[int, int]], name: str) -> tuple[st
 
 def swappable(examples: Sequence[Example], min_name_rows: int = 10) -> list[tuple[Example, list[tuple[int, int]]]]:
     """The rows whose target can be swapped (see the module docstring), with their widened spans."""
-    counts = Counter(_last_name(ex.sentence[ex.spans[0][0]:ex.spans[0][1]]) for ex in examples if ex.spans)
+    names = [_last_name(ex.sentence[ex.spans[0][0]:ex.spans[0][1]]) if ex.spans else "" for ex in examples]
+    counts = Counter(names)
     out = []
-    for ex in examples:
+    for ex, name in zip(examples, names):
         if not ex.spans or ex.entity:  # rows that already name an entity are states or organisations
             continue
-        if counts[_last_name(ex.sentence[ex.spans[0][0]:ex.spans[0][1]])] < min_name_rows:
+        if counts[name] < min_name_rows:
             continue
         spans = _name_spans(ex)
         if spans:
