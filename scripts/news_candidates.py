@@ -4,6 +4,8 @@
     python scripts/news_candidates.py sample2 .carry/label2   # round 2 (foreign policy, likely positives)
     python scripts/news_candidates.py sample3 .carry/label3   # round 3 (support and praise cues), training articles
     python scripts/news_candidates.py assemble .carry/label .carry/label2 .carry/label3   # -> data/domain/news
+    python scripts/news_candidates.py sample4 .carry/label4   # round 4 (NATO, EU, Russia foreign policy), training articles
+    python scripts/news_candidates.py assemble4 .carry/label4  # -> data/domain/news/news_round4.jsonl
     python scripts/news_candidates.py transfer   # unlabelled mentions for distillation -> news/transfer.jsonl
 
 `sample` reads ../shared/data/news/articles.jsonl, runs biascheck's own cleaning, sentence splitting and
@@ -95,16 +97,18 @@ def _write_batches(out: Path, pool: list[dict], qc_seed: int, qc_rows: int) -> N
 
 
 class _Draw:
-    """Picks mentions into a round: each (sentence, entity) once, at most 3 per article, tagged with a stratum."""
+    """Picks mentions into a round: each (sentence, entity) once, at most `per_article` per article (3 in rounds 2
+    and 3), tagged with a stratum."""
 
-    def __init__(self) -> None:
+    def __init__(self, per_article: int = 3) -> None:
         self.picked: list[dict] = []
         self.keys: set[tuple[str, str]] = set()
         self.per_article: Counter = Counter()
+        self.cap = per_article
 
     def take(self, x: dict, stratum: str) -> bool:
         key = (x["sha1"], x["entity"])
-        if key in self.keys or self.per_article[x["article"]] >= 3:
+        if key in self.keys or self.per_article[x["article"]] >= self.cap:
             return False
         self.keys.add(key)
         self.per_article[x["article"]] += 1
@@ -221,6 +225,75 @@ def sample3(out: Path, earlier: tuple[Path, ...] = (Path(".carry/label"), Path("
     draw.write(out, rng, qc_seed=9)
 
 
+ROUNDS_1_TO_3 = ("news_labels.jsonl", "news_targeted.jsonl", "news_support.jsonl")
+
+
+def _labelled_sha1(names=ROUNDS_1_TO_3) -> set[str]:
+    """The sentences of the given labelled rounds in data/domain/news (by default the three the transfer draw and
+    round 4 were made after)."""
+    return {json.loads(line)["sha1"] for name in names
+            for line in (HERE / name).read_text().splitlines() if line.strip()}
+
+
+def sample4(out: Path) -> None:
+    """Round 4, aimed at the targets the model is weakest on (the EU, then NATO) and at the foreign-policy sentences
+    closest to the Ukraine rows, from training articles only (no news dev or test row changes).
+
+    From mentions whose sentence is in no earlier round, in articles outside the news dev and test split: every
+    NATO mention left ("nato"), up to 750 EU mentions whose sentence names a foreign-policy subject or carries a
+    support cue ("eu-cue", FOREIGN_POLICY or SUPPORT), EU mentions at random up to 800 EU in all ("eu-random"), and
+    up to 500 Russia mentions in foreign-policy sentences ("russia-fp"). At most 5 mentions per article (EU and
+    NATO mentions crowd into few articles: 1,430 EU mentions left in 449 articles, 432 NATO in 112). Labellers judge them blind. Drawn after the transfer mentions,
+    so most of these sentences are also in news/transfer.jsonl (unlabelled there; that file is not changed).
+    """
+    rng = random.Random(2031)
+    labelled = _labelled_sha1()
+    found = [x for x in _corpus_mentions()
+             if x["sha1"] not in labelled and _news_bucket(x["article"]) >= 20 and not _spanish(x["sentence"])]
+    rng.shuffle(found)
+    draw = _Draw(per_article=5)
+    draw.quota(found, {"NATO": 10_000}, "nato")
+    either = re.compile(f"(?:{FOREIGN_POLICY.pattern})|(?:{SUPPORT.pattern})", re.I)
+    draw.quota(found, {"EU": 750}, "eu-cue", either)
+    draw.quota(found, {"EU": 800 - sum(p["entity"] == "EU" for p in draw.picked)}, "eu-random")
+    draw.quota(found, {"Russia": 500}, "russia-fp", FOREIGN_POLICY)
+    draw.write(out, rng, qc_seed=10)
+
+
+def assemble4(out: Path) -> None:
+    """Round 4 to news_round4.jsonl, and its blind second labels added to second_labels.jsonl (rows of earlier
+    rounds there are kept as they are). The split does not change: round 4 holds training articles only."""
+    targets = _labelling_targets()
+    pool = {(p["ref"], p["entity"]): p for p in json.loads((out / "pool.json").read_text())}
+    first = {}
+    for k in range(BATCHES):
+        first.update(_labels(out / f"batch_{k + 1}.labels.jsonl"))
+    missing = [key for key in pool if key not in first]
+    if missing:
+        sys.exit(f"{len(missing)} candidates have no label yet, e.g. {missing[0]}")
+    bad = {r["label"] for r in first.values()} - {"negative", "neutral", "positive"}
+    if bad:
+        sys.exit(f"unknown labels {sorted(bad)} in {out}")
+    ids, dropped = {}, 0
+    with (HERE / "news_round4.jsonl").open("w") as f:
+        for key, p in pool.items():
+            if not _still_a_mention(p, targets) or _news_bucket(p["article"]) < 20:
+                dropped += 1
+                continue
+            row = _reference(p)
+            ids[key] = row["id"]
+            f.write(json.dumps({**row, "label": first[key]["label"], "confidence": first[key].get("confidence", "high"),
+                                "outlet": p["outlet"], "sample": p["stratum"]}) + "\n")
+    second_path = HERE / "second_labels.jsonl"
+    kept = [json.loads(line) for line in second_path.read_text().splitlines() if line.strip()]
+    known = {r["id"] for r in kept}
+    new = [{"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}
+           for key, r in _labels(out / "batch_qc.labels.jsonl").items() if key in ids and ids[key] not in known]
+    with second_path.open("w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in kept + new)
+    print(f"news_round4.jsonl: {len(ids)} rows ({dropped} dropped); {len(new)} second labels added")
+
+
 def _labels(path: Path) -> dict[tuple[str, str], dict]:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return {(r["ref"], r["entity"]): r for r in rows}
@@ -319,8 +392,7 @@ def transfer(out: Path = HERE / "transfer.jsonl") -> None:
     Russia; all the EU and NATO mentions left are taken). Stored as references without labels or text; the teachers'
     probabilities are the only targets these rows get."""
     rng = random.Random(2030)
-    labelled = {json.loads(line)["sha1"] for f in sorted(HERE.glob("news_*.jsonl"))
-                for line in f.read_text().splitlines() if line.strip()}
+    labelled = _labelled_sha1()
     found = [x for x in _corpus_mentions()
              if x["sha1"] not in labelled and _news_bucket(x["article"]) >= 20 and not _spanish(x["sentence"])]
     rng.shuffle(found)
@@ -339,8 +411,9 @@ def transfer(out: Path = HERE / "transfer.jsonl") -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 2 and sys.argv[1] == "transfer":
         transfer()
-    elif len(sys.argv) == 3 and sys.argv[1] in ("sample", "sample2", "sample3"):
-        {"sample": sample, "sample2": sample2, "sample3": sample3}[sys.argv[1]](Path(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] in ("sample", "sample2", "sample3", "sample4", "assemble4"):
+        {"sample": sample, "sample2": sample2, "sample3": sample3, "sample4": sample4,
+         "assemble4": assemble4}[sys.argv[1]](Path(sys.argv[2]))
     elif len(sys.argv) >= 3 and sys.argv[1] == "assemble":
         assemble(*map(Path, sys.argv[2:]))
     else:
