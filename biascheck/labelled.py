@@ -6,9 +6,10 @@ Two layouts are accepted, one row per (sentence, target):
 - domain rows (data/domain/*.jsonl): id, sentence, entity, mentions [surface strings], label;
   every word-bounded occurrence of each surface string is a mention;
 - reference rows (data/domain/news_labels.jsonl): like domain rows, but instead of the sentence they
-  point at it in a corpus kept outside the repository: corpus (a JSONL file of {id, text} articles,
-  relative to the working directory), article, start, end (character offsets into its text) and sha1
-  (first 12 hex digits of the sentence's SHA-1, to catch a changed corpus).
+  point at it in a corpus kept outside the repository: corpus (a JSONL file of {id, text} articles, or of
+  {id, sentences} articles read as their sentences joined by newlines; relative to the working directory),
+  article, start, end (character offsets into its text) and sha1 (first 12 hex digits of the sentence's
+  SHA-1, to catch a changed corpus).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def corpus_texts(path: str | Path) -> dict[str, str]:
             for line in f:
                 if line.strip():
                     row = json.loads(line)
-                    texts[str(row["id"])] = row.get("text") or ""
+                    # {id, text} articles; an article given as {id, sentences: [...]} (../shared/data/ukraine)
+                    # reads as its sentences joined by newlines, so offsets work the same way
+                    texts[str(row["id"])] = row.get("text") or "\n".join(row.get("sentences") or [])
         _CORPORA[key] = texts
     return _CORPORA[key]
 

@@ -115,6 +115,23 @@ def test_reference_rows_read_their_sentence_from_the_corpus(tmp_path, monkeypatc
     assert ex.sentence[slice(*ex.spans[0])] == "EU" and ex.label == "positive" and ex.article is None
 
 
+def test_reference_rows_read_articles_given_as_sentences(tmp_path, monkeypatch):
+    # ../shared/data/ukraine/articles.jsonl holds {id, title, sentences}: offsets count into the sentences joined
+    # by newlines
+    import hashlib
+
+    sentences = ["Leaders met in Kiev.", "Ukraine thanked Poland for its aid.", "More later."]
+    (tmp_path / "corpus.jsonl").write_text(json.dumps({"id": "a1", "title": "T", "sentences": sentences}) + "\n")
+    start = len(sentences[0]) + 1
+    row = {"id": "ukraine/a1/x/Poland", "corpus": "corpus.jsonl", "article": "a1", "start": start,
+           "end": start + len(sentences[1]), "sha1": hashlib.sha1(sentences[1].encode()).hexdigest()[:12],
+           "entity": "Poland", "mentions": ["Poland"], "label": "positive"}
+    (tmp_path / "refs.jsonl").write_text(json.dumps(row) + "\n")
+    monkeypatch.chdir(tmp_path)
+    (ex,) = read_examples(tmp_path / "refs.jsonl")
+    assert ex.sentence == sentences[1] and ex.article == "ukraine/a1" and ex.entity == "Poland"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
