@@ -284,14 +284,21 @@ def assemble4(out: Path) -> None:
             ids[key] = row["id"]
             f.write(json.dumps({**row, "label": first[key]["label"], "confidence": first[key].get("confidence", "high"),
                                 "outlet": p["outlet"], "sample": p["stratum"]}) + "\n")
-    second_path = HERE / "second_labels.jsonl"
-    kept = [json.loads(line) for line in second_path.read_text().splitlines() if line.strip()]
+    added = add_second_labels({ids[key]: r for key, r in _labels(out / "batch_qc.labels.jsonl").items() if key in ids})
+    print(f"news_round4.jsonl: {len(ids)} rows ({dropped} dropped); {added} second labels added")
+
+
+def add_second_labels(labels: dict[str, dict]) -> int:
+    """Adds blind second labels ({row id: {label, confidence}}) to news/second_labels.jsonl, keeping the rows already
+    there (an id already present is left as it is); returns how many were added."""
+    path = HERE / "second_labels.jsonl"
+    kept = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     known = {r["id"] for r in kept}
-    new = [{"id": ids[key], "label": r["label"], "confidence": r.get("confidence", "high")}
-           for key, r in _labels(out / "batch_qc.labels.jsonl").items() if key in ids and ids[key] not in known]
-    with second_path.open("w") as f:
+    new = [{"id": i, "label": r["label"], "confidence": r.get("confidence", "high")}
+           for i, r in labels.items() if i not in known]
+    with path.open("w") as f:
         f.writelines(json.dumps(r) + "\n" for r in kept + new)
-    print(f"news_round4.jsonl: {len(ids)} rows ({dropped} dropped); {len(new)} second labels added")
+    return len(new)
 
 
 def _labels(path: Path) -> dict[tuple[str, str], dict]:

@@ -120,14 +120,10 @@ def assemble(out: Path) -> None:
     print(f"{OUT_FILE}: {len(rows)} rows")
     qc_labels = out / "batch_qc.labels.jsonl"
     if qc_labels.is_file():
-        second_path = OUT_FILE.parent / "second_labels.jsonl"
-        kept = _read(second_path)
-        known = {r["id"] for r in kept}
-        new = [{"id": r["id"], "label": r["label"], "confidence": r.get("confidence", "high")}
-               for r in _read(qc_labels) if r["id"] in keys and r["id"] not in known]
-        with second_path.open("w") as f:
-            f.writelines(json.dumps(r) + "\n" for r in kept + new)
-        print(f"{len(new)} second labels added to {second_path}")
+        from news_candidates import add_second_labels  # this folder is on sys.path when run as a script
+
+        added = add_second_labels({r["id"]: r for r in _read(qc_labels) if r["id"] in keys})
+        print(f"{added} second labels added to data/domain/news/second_labels.jsonl")
 
 
 def qc(out: Path) -> None:
