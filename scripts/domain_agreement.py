@@ -56,20 +56,32 @@ def cohen_kappa(a: list[str], b: list[str]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def agree(news: bool = False) -> None:
-    first_rows = [r for f in sorted((DOMAIN / "news").glob("news_*.jsonl")) for r in _read(f)] if news else rows()
-    first = {r["id"]: r["label"] for r in first_rows}
-    second = {r["id"]: r["label"] for r in _read(DOMAIN / "news" / "second_labels.jsonl" if news else SECOND)}
+def _report(first: dict[str, str], second: dict[str, str]) -> None:
     ids = sorted(i for i in second if i in first)
     a, b = [first[i] for i in ids], [second[i] for i in ids]
     raw = sum(x == y for x, y in zip(a, b)) / len(ids)
-    print(f"items compared: {len(ids)} (second labels without a first row: {len(second) - len(ids)})")
-    print(f"raw agreement: {raw:.3f}")
-    print(f"Cohen's kappa: {cohen_kappa(a, b):.3f}")
-    print("confusion (rows: first annotator, columns: second):")
+    print(f"  items compared: {len(ids)} (second labels without a first row: {len(second) - len(ids)})")
+    print(f"  raw agreement: {raw:.3f}")
+    print(f"  Cohen's kappa: {cohen_kappa(a, b):.3f}")
+    print("  confusion (rows: first annotator, columns: second):")
     for la in LABELS:
-        print(f"  {la:>8}: " + " ".join(f"{sum(1 for x, y in zip(a, b) if x == la and y == lb):4d}" for lb in LABELS))
+        print(f"    {la:>8}: " + " ".join(f"{sum(1 for x, y in zip(a, b) if x == la and y == lb):4d}" for lb in LABELS))
 
+
+def agree(news: bool = False) -> None:
+    """Agreement of the first labels with the blind second labels: as first labelled (the reported figures), and
+    after the fixes logged in data/domain/adjudication/relabels.jsonl (scripts/adjudicate.py)."""
+    first_rows = [r for f in sorted((DOMAIN / "news").glob("news_*.jsonl")) for r in _read(f)] if news else rows()
+    now = {r["id"]: r["label"] for r in first_rows}
+    log = DOMAIN / "adjudication" / "relabels.jsonl"
+    fixes = {r["id"]: r["old"] for r in _read(log)} if log.is_file() else {}
+    before = {i: fixes.get(i, label) for i, label in now.items()}
+    second = {r["id"]: r["label"] for r in _read(DOMAIN / "news" / "second_labels.jsonl" if news else SECOND)}
+    print("first labels before the fixes logged in data/domain/adjudication/relabels.jsonl:")
+    _report(before, second)
+    if before != now:
+        print("first labels with those fixes (as the files hold them now):")
+        _report(now, second)
 
 if __name__ == "__main__":
     if len(sys.argv) in (3, 4) and sys.argv[1] == "sample":

@@ -95,3 +95,37 @@ def test_transfer_rows_resolve_against_the_corpus(monkeypatch):
     monkeypatch.chdir(ROOT)
     examples = read_examples(DOMAIN / "news" / "transfer.jsonl", labelled=False)  # raises on any sha1 mismatch
     assert len(examples) > 5000 and {ex.label for ex in examples} == {""}
+
+
+def _adjudicate_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("adjudicate", ROOT / "scripts" / "adjudicate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_logged_label_fix_is_in_its_file():
+    adjudicate = _adjudicate_module()
+    log = adjudicate.read_log()
+    assert log and all(row["reason"] and row["source"] for row in log)
+    assert adjudicate.check(log) == []
+
+
+def test_undo_restores_exactly_the_logged_rows(tmp_path):
+    """`scripts/train_shipped.sh` trains on the undone copy: it must differ from the files only in the logged labels."""
+    adjudicate = _adjudicate_module()
+    log = adjudicate.read_log()
+    folder = adjudicate.undo(log, tmp_path)
+    old = {row["id"]: row["old"] for row in log}
+    for path in sorted(DOMAIN.rglob("*.jsonl")):
+        now = path.read_text(encoding="utf-8").splitlines()
+        then = (folder / path.relative_to(DOMAIN)).read_text(encoding="utf-8").splitlines()
+        assert len(now) == len(then)
+        for a, b in zip(now, then):
+            if a == b:
+                continue
+            ra, rb = json.loads(a), json.loads(b)
+            assert rb["label"] == old.pop(ra["id"]) and {**ra, "label": rb["label"]} == rb
+    assert old == {}  # every logged row was found and undone
