@@ -50,7 +50,8 @@ def _rewrite(path: Path, labels: dict[str, str]) -> int:
             ascii_only = line.isascii()
             lines[i] = json.dumps(row, ensure_ascii=ascii_only) + "\n"
             changed += 1
-    path.write_text("".join(lines), encoding="utf-8")
+    if changed:
+        path.write_text("".join(lines), encoding="utf-8")
     return changed
 
 

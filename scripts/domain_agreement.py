@@ -73,8 +73,9 @@ def agree(news: bool = False) -> None:
     after the fixes logged in data/domain/adjudication/relabels.jsonl (scripts/adjudicate.py)."""
     first_rows = [r for f in sorted((DOMAIN / "news").glob("news_*.jsonl")) for r in _read(f)] if news else rows()
     now = {r["id"]: r["label"] for r in first_rows}
-    log = DOMAIN / "adjudication" / "relabels.jsonl"
-    fixes = {r["id"]: r["old"] for r in _read(log)} if log.is_file() else {}
+    from adjudicate import LOG, read_log  # this folder is on sys.path when run as a script
+
+    fixes = {r["id"]: r["old"] for r in read_log()} if LOG.is_file() else {}
     before = {i: fixes.get(i, label) for i, label in now.items()}
     second = {r["id"]: r["label"] for r in _read(DOMAIN / "news" / "second_labels.jsonl" if news else SECOND)}
     print("first labels before the fixes logged in data/domain/adjudication/relabels.jsonl:")
